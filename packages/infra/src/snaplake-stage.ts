@@ -1,0 +1,28 @@
+import { StageConfig } from '@snaplake/core';
+import { Stage, StageProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
+import { ExportPipelineStack } from './stacks/export-pipeline-stack';
+
+export interface SnaplakeStageProps extends StageProps {
+  readonly project: string;
+  readonly stage: StageConfig;
+}
+
+/** One deployment stage (dev, staging, prod) with every snaplake stack inside, in its account and region. */
+export class SnaplakeStage extends Stage {
+  readonly storage: DataLakeStorageStack;
+  readonly exportPipeline: ExportPipelineStack;
+
+  constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
+    super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
+    const stackName = (name: string) => `${props.project}-${props.stage.name}-${name}`;
+    this.storage = new DataLakeStorageStack(this, 'Storage', { stage: props.stage, stackName: stackName('storage') });
+    this.exportPipeline = new ExportPipelineStack(this, 'ExportPipeline', {
+      stage: props.stage,
+      stackName: stackName('export-pipeline'),
+      exportBucket: this.storage.exportBucket,
+      dataKey: this.storage.dataKey,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { parseSnaplakeConfig } from '@snaplake/core';
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import { buildApp, DEFAULT_CONFIG_PATH, loadSnaplakeConfig, nagFindings, stacksIn } from '../src';
+
+const config = parseSnaplakeConfig({
+  project: 'snaplake',
+  stages: [{
+    name: 'dev',
+    account: '111111111111',
+    region: 'eu-west-1',
+    exportRetentionDays: 7,
+    databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
+  }],
+});
+
+describe('stages', () => {
+  test('every stack of every stage of the example config has no unacknowledged cdk-nag finding', () => {
+    const { stages } = buildApp(loadSnaplakeConfig(DEFAULT_CONFIG_PATH));
+    const stacks = stages.flatMap((stage) => stacksIn(stage));
+    expect(stacks.length).toBe(stages.length * 2);
+    for (const stack of stacks) expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
+  });
+
+  test('a stage deploys to its configured account and region with stack names prefixed by project and stage', () => {
+    const { stages } = buildApp(config);
+    expect(stacksIn(stages[0]!).map((s) => [s.stackName, s.account, s.region])).toEqual([
+      ['snaplake-dev-storage', '111111111111', 'eu-west-1'],
+      ['snaplake-dev-export-pipeline', '111111111111', 'eu-west-1'],
+    ]);
+  });
+});
+
+describe('data lake storage', () => {
+  const template = () => Template.fromStack(buildApp(config).stages[0]!.storage);
+
+  test('the export bucket is encrypted with the rotating customer key, private, logged, TLS only and expires exports', () => {
+    const t = template();
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'exports/' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' })]) },
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('export pipeline', () => {
+  const template = () => Template.fromStack(buildApp(config).stages[0]!.exportPipeline);
+
+  test('the export role is trusted by the RDS export service only', () => {
+    template().hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'export.rds.amazonaws.com' } }] },
+    });
+  });
+
+  test('the start-export function may pass only the export role', () => {
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportRole'), 'Arn'] } })]) },
+    });
+  });
+
+  test('the start-export function runs the bundled handler with the bucket, role and key it needs', () => {
+    template().hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      Environment: { Variables: { EXPORT_BUCKET_NAME: Match.anyValue(), EXPORT_ROLE_ARN: Match.anyValue(), EXPORT_KMS_KEY_ARN: Match.anyValue(), NODE_OPTIONS: '--enable-source-maps' } },
+    });
+  });
+});
