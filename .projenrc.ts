@@ -111,7 +111,8 @@ function workspacePackage<T extends typescript.TypeScriptProject>(project: T): T
     transform: { '^.+\\.ts$': ['@swc/jest'] },
     testMatch: ['<rootDir>/test/**/*.test.ts'],
   });
-  project.addDevDeps('@swc/core@^1.16.0', '@swc/jest@^0.2.39', 'eslint-import-resolver-typescript@^4.4.5', 'eslint-plugin-import@^2.32.0');
+  // @swc/core is pinned to a release whose every platform binary the registry serves: `npm ci` needs them all in the lock file.
+  project.addDevDeps('@swc/core@1.16.18', '@swc/jest@^0.2.39', 'eslint-import-resolver-typescript@^4.4.5', 'eslint-plugin-import@^2.32.0');
 
   project.deps.removeDependency('ts-jest');
   project.deps.removeDependency('jest-junit');
