@@ -28,6 +28,39 @@ export interface StageConfig {
   readonly exportRetentionDays: number;
   /** Addresses subscribed to the stage's notification topic. */
   readonly notificationEmails: readonly string[];
+  /** Live databases Athena queries through a federated connector. */
+  readonly federatedQueries: readonly FederatedQueryConfig[];
+}
+
+/** A live RDS database queried from Athena through the connector (see @snaplake/connector). */
+export interface FederatedQueryConfig {
+  /** Name of the connector's Lambda function: lowercase letters, digits, `-` and `_`. */
+  readonly functionName: string;
+  readonly engine: 'postgresql' | 'mysql';
+  /** Database endpoint host name. */
+  readonly host: string;
+  /** Database port; defaults to the engine's port. */
+  readonly port?: number;
+  /** Database to connect to inside the server. */
+  readonly databaseName: string;
+  /** Name of the Secrets Manager secret with `username` and `password` of a read-only user. */
+  readonly secretName: string;
+  /** PostgreSQL only: the Athena catalog name (lowercase, digits, `_`); defaults to the function name with `_`. */
+  readonly catalogName?: string;
+  /** The VPC the connector runs in, imported by attributes (no lookup). */
+  readonly vpc: ImportedVpcConfig;
+  /** Create S3 and Secrets Manager endpoints for subnets with no NAT. */
+  readonly createVpcEndpoints: boolean;
+  /** ARN of an existing role (for example the analysts' SSO role) that may run federated queries. */
+  readonly analystsRoleArn?: string;
+}
+
+export interface ImportedVpcConfig {
+  readonly vpcId: string;
+  readonly vpcCidrBlock: string;
+  readonly availabilityZones: readonly string[];
+  /** Private subnets, one per availability zone, in the same order. */
+  readonly privateSubnetIds: readonly string[];
 }
 
 export type DatabaseKind = 'instance' | 'cluster';
@@ -56,6 +89,15 @@ const DB_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const GITHUB_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CATALOG_NAME = /^[a-z0-9_]{1,127}$/;
+const FUNCTION_NAME = /^[a-z0-9-_]{1,64}$/;
+const HOST_NAME = /^[A-Za-z0-9.-]{1,253}$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const AVAILABILITY_ZONE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
  * Checks a raw configuration (parsed JSON) and returns it typed.
@@ -103,6 +145,46 @@ function parseStage(raw: unknown, field: string): StageConfig {
     exportRetentionDays: integerAt(stage.exportRetentionDays ?? 30, `${field}.exportRetentionDays`, 1, 3650),
     notificationEmails: arrayAt(stage.notificationEmails ?? [], `${field}.notificationEmails`)
       .map((email, i) => stringAt(email, `${field}.notificationEmails[${i}]`, EMAIL, 'an email address')),
+    federatedQueries: arrayAt(stage.federatedQueries ?? [], `${field}.federatedQueries`)
+      .map((fq, i) => parseFederatedQuery(fq, `${field}.federatedQueries[${i}]`)),
+  };
+}
+
+function parseFederatedQuery(raw: unknown, field: string): FederatedQueryConfig {
+  const fq = objectAt(raw, field);
+  const engine = oneOf(fq.engine, `${field}.engine`, ['postgresql', 'mysql'] as const);
+  const catalogName = fq.catalogName === undefined
+    ? undefined
+    : stringAt(fq.catalogName, `${field}.catalogName`, CATALOG_NAME, 'lowercase letters, digits and _');
+  if (catalogName !== undefined && engine === 'mysql') {
+    throw new ConfigError(`${field}.catalogName`, "cannot be used with mysql: the MySQL connector is queried as 'lambda:<functionName>'");
+  }
+  const vpc = objectAt(fq.vpc, `${field}.vpc`);
+  const availabilityZones = arrayAt(vpc.availabilityZones, `${field}.vpc.availabilityZones`)
+    .map((az, i) => stringAt(az, `${field}.vpc.availabilityZones[${i}]`, AVAILABILITY_ZONE, 'an availability zone such as eu-west-1a'));
+  const privateSubnetIds = arrayAt(vpc.privateSubnetIds, `${field}.vpc.privateSubnetIds`)
+    .map((id, i) => stringAt(id, `${field}.vpc.privateSubnetIds[${i}]`, SUBNET_ID, 'a subnet id such as subnet-0123abcd'));
+  if (privateSubnetIds.length === 0 || privateSubnetIds.length !== availabilityZones.length) {
+    throw new ConfigError(`${field}.vpc.privateSubnetIds`, `expected one subnet per availability zone (${availabilityZones.length}), got ${privateSubnetIds.length}`);
+  }
+  return {
+    functionName: stringAt(fq.functionName, `${field}.functionName`, FUNCTION_NAME, '1-64 lowercase letters, digits, - and _'),
+    engine,
+    host: stringAt(fq.host, `${field}.host`, HOST_NAME, 'a host name'),
+    port: fq.port === undefined ? undefined : integerAt(fq.port, `${field}.port`, 1, 65535),
+    databaseName: stringAt(fq.databaseName, `${field}.databaseName`, /^.{1,128}$/, 'a database name'),
+    secretName: stringAt(fq.secretName, `${field}.secretName`, SECRET_NAME, 'a Secrets Manager secret name (not an ARN)'),
+    catalogName,
+    vpc: {
+      vpcId: stringAt(vpc.vpcId, `${field}.vpc.vpcId`, VPC_ID, 'a VPC id such as vpc-0123abcd'),
+      vpcCidrBlock: stringAt(vpc.vpcCidrBlock, `${field}.vpc.vpcCidrBlock`, CIDR, 'an IPv4 CIDR block such as 10.0.0.0/16'),
+      availabilityZones,
+      privateSubnetIds,
+    },
+    createVpcEndpoints: booleanAt(fq.createVpcEndpoints ?? false, `${field}.createVpcEndpoints`),
+    analystsRoleArn: fq.analystsRoleArn === undefined
+      ? undefined
+      : stringAt(fq.analystsRoleArn, `${field}.analystsRoleArn`, ROLE_ARN, 'an IAM role ARN'),
   };
 }
 

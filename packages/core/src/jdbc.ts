@@ -22,7 +22,8 @@ export interface JdbcConnectionOptions {
 
 const DEFAULT_PORTS: Record<ConnectorEngine, number> = { postgresql: 5432, mysql: 3306 };
 const HOST = /^[A-Za-z0-9.\-_${}[\]]+$/;
-const TOKEN_PORT = /^\$\{Token\[[^\]]+\]\}$/;
+// A CDK deploy-time value (such as a secret name resolved by CloudFormation) passes through as it is.
+const DEPLOY_TIME_TOKEN = /^\$\{Token\[[^\]]+\]\}$/;
 
 /**
  * The `DefaultConnectionString` of the Athena RDS connector, such as
@@ -41,12 +42,12 @@ export function jdbcConnectionString(options: JdbcConnectionOptions): string {
   }
   const port = options.port ?? DEFAULT_PORTS[engine];
   const portIsValid = (typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536)
-    || (typeof port === 'string' && (TOKEN_PORT.test(port) || /^\d{1,5}$/.test(port)));
+    || (typeof port === 'string' && (DEPLOY_TIME_TOKEN.test(port) || /^\d{1,5}$/.test(port)));
   if (!portIsValid) throw new SnaplakeError(`jdbcConnectionString: port must be 1-65535, got ${JSON.stringify(port)}`);
   if (typeof database !== 'string' || database === '') {
     throw new SnaplakeError('jdbcConnectionString: database name is empty');
   }
-  if (typeof secretName !== 'string' || secretName === '' || /[{}?&]/.test(secretName)) {
+  if (typeof secretName !== 'string' || secretName === '' || (/[{}?&]/.test(secretName) && !DEPLOY_TIME_TOKEN.test(secretName))) {
     throw new SnaplakeError(`jdbcConnectionString: secretName must be a secret name without { } ? &, got ${JSON.stringify(secretName)}`);
   }
   const encodedDatabase = database.replace(/[%?&#/\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);

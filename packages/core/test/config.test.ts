@@ -70,3 +70,33 @@ describe('parseSnaplakeConfig', () => {
     expect(() => parseSnaplakeConfig(raw)).toThrow(ConfigError);
   });
 });
+
+describe('federated queries', () => {
+  const withFederatedQuery = (fq: Record<string, unknown>) => {
+    const config = validConfig() as any;
+    config.stages[0].federatedQueries = [{
+      functionName: 'orders-live',
+      engine: 'postgresql',
+      host: 'orders.abc.eu-west-1.rds.amazonaws.com',
+      databaseName: 'orders',
+      secretName: 'athena/orders-readonly',
+      vpc: { vpcId: 'vpc-0123abcd', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'] },
+      ...fq,
+    }];
+    return config;
+  };
+
+  test('a connector config is read with defaults', () => {
+    const fq = parseSnaplakeConfig(withFederatedQuery({})).stages[0]!.federatedQueries[0]!;
+    expect(fq).toMatchObject({ functionName: 'orders-live', engine: 'postgresql', createVpcEndpoints: false, catalogName: undefined, port: undefined });
+  });
+
+  test.each([
+    [{ secretName: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:x' }, 'stages[0].federatedQueries[0].secretName'],
+    [{ engine: 'mysql', catalogName: 'orders' }, 'stages[0].federatedQueries[0].catalogName'],
+    [{ catalogName: 'orders-live' }, 'stages[0].federatedQueries[0].catalogName'],
+    [{ vpc: { vpcId: 'vpc-0123abcd', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a'], privateSubnetIds: [] } }, 'stages[0].federatedQueries[0].vpc.privateSubnetIds'],
+  ])('rejects %p naming %s', (fq, field) => {
+    expect(errorOf(withFederatedQuery(fq)).field).toBe(field);
+  });
+});

@@ -39,3 +39,8 @@ describe('jdbcConnectionString', () => {
     expect(() => jdbcConnectionString(options as never)).toThrow(message);
   });
 });
+
+test('a deploy-time token as the secret name passes through', () => {
+  expect(jdbcConnectionString({ engine: 'mysql', host: 'db', database: 'app', secretName: '${Token[Fn::Join.109]}', tls: false }))
+    .toBe('mysql://jdbc:mysql://db:3306/app?${${Token[Fn::Join.109]}}');
+});
