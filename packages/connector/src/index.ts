@@ -1,2 +1,1 @@
-// The Athena RDS connector construct lands here (see the package README).
-export {};
+export * from './athena-rds-connector';

@@ -1,0 +1,226 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AthenaRdsConnector, AthenaRdsConnectorProps, ConnectorEngine, DEFAULT_CONNECTOR_VERSION } from '../src';
+
+const env = { account: '111111111111', region: 'eu-west-1' };
+
+function given(props: Partial<AthenaRdsConnectorProps> = {}, configure?: (stack: Stack, vpc: ec2.Vpc) => Partial<AthenaRdsConnectorProps>) {
+  const stack = new Stack(new App(), 'Test', { env });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const extra = configure?.(stack, vpc) ?? {};
+  const connector = new AthenaRdsConnector(stack, 'Connector', {
+    engine: ConnectorEngine.POSTGRESQL,
+    host: 'orders.abc.eu-west-1.rds.amazonaws.com',
+    databaseName: 'orders',
+    vpc,
+    functionName: 'orders-connector',
+    ...extra,
+    ...props,
+  });
+  return {
+    stack,
+    vpc,
+    connector,
+    // Synthesized on first use, so a test can add grants and groups before looking.
+    get template() { return Template.fromStack(stack); },
+  };
+}
+
+function statementsOf(template: Template, roleLogicalIdPrefix: string): any[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref.startsWith(roleLogicalIdPrefix)))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('AthenaRdsConnector', () => {
+  test('deploys the PostgreSQL application with a pinned version, our role and the non-mux handler', () => {
+    const { template } = given();
+    template.hasResourceProperties('AWS::Serverless::Application', {
+      Location: {
+        ApplicationId: 'arn:aws:serverlessrepo:us-east-1:292517598671:applications/AthenaPostgreSQLConnector',
+        SemanticVersion: DEFAULT_CONNECTOR_VERSION,
+      },
+      Parameters: Match.objectLike({
+        LambdaFunctionName: 'orders-connector',
+        CompositeHandler: 'PostGreSqlCompositeHandler',
+        SpillPrefix: 'athena-spill',
+        LambdaTimeout: '900',
+        LambdaMemory: '3008',
+        LambdaRoleARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConnectorRole'), 'Arn'] },
+        SecretNamePrefix: { 'Fn::Join': Match.anyValue() },
+        DefaultConnectionString: {
+          'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^postgres://jdbc:postgresql://orders.abc.eu-west-1.rds.amazonaws.com:5432/orders\\?\\$\\{')])],
+        },
+      }),
+    });
+  });
+
+  test('the role can write and read back spill objects under the prefix, and list only that prefix', () => {
+    const { template } = given();
+    const statements = statementsOf(template, 'ConnectorRole');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ConnectorSpillBucket/), 'Arn'] }, '/athena-spill/*']] } }),
+      expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['athena-spill/*'] } } }),
+      expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: expect.stringMatching(/^ConnectorCredentials/) } }),
+      expect.objectContaining({ Action: 'athena:GetQueryExecution' }),
+    ]));
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a: string) => a.endsWith('*'))).toEqual([]);
+    expect(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })).toEqual({});
+  });
+
+  test('the caller granted query access can invoke the connector, read spilled results and read the catalog', () => {
+    const { stack, connector } = given();
+    const analysts = new iam.Role(stack, 'Analysts', { assumedBy: new iam.AccountRootPrincipal() });
+    connector.grantQuery(analysts);
+    const statements = statementsOf(Template.fromStack(stack), 'Analysts');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:eu-west-1:111111111111:function:orders-connector']] } }),
+      expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ConnectorSpillBucket/), 'Arn'] }, '/athena-spill/*']] } }),
+      expect.objectContaining({ Action: ['s3:ListBucket', 's3:GetBucketLocation'] }),
+      expect.objectContaining({ Action: 'athena:GetDataCatalog', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:eu-west-1:111111111111:datacatalog/orders_connector']] } }),
+    ]));
+  });
+
+  test('a spill bucket with a KMS key gives the connector encrypt/decrypt and the caller decrypt', () => {
+    const { stack, connector } = given({}, (s) => ({ spillBucket: new s3.Bucket(s, 'OwnSpill', { encryption: s3.BucketEncryption.KMS }) }));
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    connector.grantQuery(caller);
+    const template = Template.fromStack(stack);
+    expect(statementsOf(template, 'ConnectorRole')).toEqual(expect.arrayContaining([expect.objectContaining({ Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']) })]));
+    expect(statementsOf(template, 'Caller')).toEqual(expect.arrayContaining([expect.objectContaining({ Action: 'kms:Decrypt' })]));
+  });
+
+  test('the created spill bucket is encrypted, private, TLS only, and expires spill objects after a day', () => {
+    const { template } = given();
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Prefix: 'athena-spill/', ExpirationInDays: 1 })] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('the data catalog is a LAMBDA catalog on the connector function that depends on the application', () => {
+    const { template } = given({ catalogName: 'orders_live' });
+    template.hasResource('AWS::Athena::DataCatalog', {
+      Properties: { Name: 'orders_live', Type: 'LAMBDA', Parameters: { function: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:eu-west-1:111111111111:function:orders-connector']] } } },
+      DependsOn: [Match.stringLikeRegexp('^Connector[0-9A-F]{8}$')],
+    });
+  });
+
+  test('the security group allows egress only to the database port and HTTPS', () => {
+    const { template } = given({ port: 6432 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Athena connector'),
+      SecurityGroupEgress: [
+        Match.objectLike({ IpProtocol: 'tcp', FromPort: 6432, ToPort: 6432, CidrIp: { 'Fn::GetAtt': [Match.anyValue(), 'CidrBlock'] } }),
+        Match.objectLike({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }),
+      ],
+    });
+  });
+
+  test('connections let the database allow the connector in', () => {
+    const { stack, vpc, connector } = given();
+    const dbGroup = new ec2.SecurityGroup(stack, 'DbGroup', { vpc });
+    dbGroup.connections.allowFrom(connector, ec2.Port.tcp(5432));
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 5432, GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbGroup'), 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConnectorSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('a database construct gives host and port', () => {
+    const { template } = given({ host: undefined }, (s, vpc) => ({
+      database: new rds.DatabaseInstance(s, 'Db', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc }),
+    }));
+    template.hasResourceProperties('AWS::Serverless::Application', {
+      Parameters: Match.objectLike({ DefaultConnectionString: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Db'), 'Endpoint.Address'] }])] } }),
+    });
+  });
+
+  test('MySQL is queried as lambda:<function>, with no data catalog and no CompositeHandler', () => {
+    const { connector, template } = given({ engine: ConnectorEngine.MYSQL });
+    expect(connector.catalogName).toBe('lambda:orders-connector');
+    template.resourceCountIs('AWS::Athena::DataCatalog', 0);
+    template.hasResourceProperties('AWS::Serverless::Application', {
+      Location: Match.objectLike({ ApplicationId: Match.stringLikeRegexp('AthenaMySQLConnector$') }),
+      Parameters: Match.not(Match.objectLike({ CompositeHandler: Match.anyValue() })),
+    });
+  });
+
+  test('createVpcEndpoints adds the S3 gateway and Secrets Manager interface endpoints', () => {
+    const { template } = given({ createVpcEndpoints: true });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.objectLike({}) });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.eu-west-1.secretsmanager', PrivateDnsEnabled: true });
+  });
+
+  test('isolated subnets without endpoints give a synth-time warning', () => {
+    const stack = new Stack(new App(), 'Isolated', { env });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new AthenaRdsConnector(stack, 'Connector', {
+      engine: ConnectorEngine.POSTGRESQL, host: 'db', databaseName: 'app', vpc, functionName: 'app-connector', vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    Annotations.fromStack(stack).hasWarning('/Isolated/Connector', Match.stringLikeRegexp('cannot reach S3 or Secrets Manager'));
+  });
+
+  test('a permissions boundary is applied to the role and passed to the application', () => {
+    const { template } = given({}, (s) => ({ permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(s, 'Boundary', 'boundary') }));
+    template.hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: Match.anyValue() });
+    template.hasResourceProperties('AWS::Serverless::Application', { Parameters: Match.objectLike({ PermissionsBoundaryARN: Match.anyValue() }) });
+  });
+
+  test('the stack has no unacknowledged cdk-nag finding', () => {
+    const { stack } = given();
+    const report = new AwsSolutionsChecks().validateScope(stack.node.findChild('Connector'));
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  describe('validation names the prop', () => {
+    test.each<[string, Partial<AthenaRdsConnectorProps>, RegExp]>([
+      ['a catalog name with a hyphen', { catalogName: 'orders-live' }, /catalogName 'orders-live' is not valid: use lowercase letters, digits and '_'/],
+      ['an uppercase function name', { functionName: 'Orders' }, /functionName 'Orders' is not valid/],
+      ['a catalog name with MySQL', { engine: ConnectorEngine.MYSQL, catalogName: 'billing' }, /catalogName cannot be used with MySQL: .*lambda:orders-connector/],
+      ['no database and no host', { host: undefined }, /database or host is required/],
+      ['a spill prefix with a trailing slash', { spillPrefix: 'spill/' }, /spillPrefix 'spill\/' must be non-empty/],
+      ['a timeout over 15 minutes', { timeout: Duration.minutes(20) }, /timeout must be 1 second to 15 minutes/],
+      ['an application version that is not a release', { applicationVersion: 'latest' }, /applicationVersion 'latest' is not a connector release/],
+    ])('%s', (_case, props, message) => {
+      expect(() => given(props)).toThrow(message);
+    });
+
+    test('a spill bucket given as a URL', () => {
+      // A bucket object built from a URL, as a hand-written IBucket or an escape hatch would give.
+      const urlBucket = (s: Stack) => Object.assign(Object.create(s3.Bucket.fromBucketName(s, 'Spill', 'my-spill')), { bucketName: 's3://my-spill' });
+      expect(() => given({}, (s) => ({ spillBucket: urlBucket(s) }))).toThrow(/spillBucket must name a bucket, got 's3:\/\/my-spill'/);
+    });
+
+    test('a secret without a name', () => {
+      expect(() => given({}, (s) => ({ credentials: { ...secretsmanager.Secret.fromSecretNameV2(s, 'S', 'x'), secretName: '' } as never }))).toThrow(/credentials must be a secret with a name/);
+    });
+
+    test('a permissions boundary with a version that ignores it', () => {
+      expect(() => given({ applicationVersion: '2025.1.1' }, (s) => ({ permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(s, 'B', 'b') })))
+        .toThrow(/permissionsBoundary needs applicationVersion 2026.17.1 or later/);
+    });
+  });
+});
+
+test('granting query access acknowledges only the spill-prefix wildcard on the grantee, so nag stays clean', () => {
+  const stack = new Stack(new App(), 'Grants');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const connector = new AthenaRdsConnector(stack, 'Connector', { engine: ConnectorEngine.POSTGRESQL, host: 'db', databaseName: 'app', vpc, functionName: 'app-connector' });
+  const analysts = new iam.Role(stack, 'Analysts', { assumedBy: new iam.AccountRootPrincipal() });
+  connector.grantQuery(analysts);
+  const checks = new AwsSolutionsChecks();
+  expect(checks.validateScope(connector).violations.map((v) => v.ruleName)).toEqual([]);
+  expect(checks.validateScope(analysts).violations.map((v) => v.ruleName)).toEqual([]);
+});
