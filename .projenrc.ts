@@ -93,7 +93,7 @@ new JsonFile(root, 'nx.json', {
         outputs: ['{projectRoot}/lib', '{projectRoot}/dist'],
       },
       test: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production'], outputs: ['{projectRoot}/test-reports'] },
-      lint: { cache: true, inputs: ['default', '{workspaceRoot}/.eslintrc.json'] },
+      lint: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production'] },
       synth: { cache: false, dependsOn: ['build'] },
     },
   },
@@ -180,6 +180,7 @@ functions.compileTask.spawn(functions.tasks.tryFind('bundle')!);
 // packages/connector: the publishable Athena RDS connector construct.
 const connector = workspacePackage(new typescript.TypeScriptProject({
   ...packageOptions('connector', 'Athena federated query connector for Amazon RDS PostgreSQL and MySQL, as a CDK construct'),
+  deps: [`${core.package.packageName}@^0.0.0`],
   peerDeps: [`aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`],
   devDeps: [NODE_TYPES, `aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`, `cdk-nag@${CDK_NAG}`],
 }));

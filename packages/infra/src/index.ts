@@ -6,3 +6,4 @@ export * from './snaplake-function';
 export * from './snaplake-stage';
 export * from './stacks/data-lake-storage-stack';
 export * from './stacks/export-pipeline-stack';
+export * from './stacks/federated-query-stack';

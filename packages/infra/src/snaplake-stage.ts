@@ -3,6 +3,7 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
+import { FederatedQueryStack } from './stacks/federated-query-stack';
 
 export interface SnaplakeStageProps extends StageProps {
   readonly project: string;
@@ -13,6 +14,8 @@ export interface SnaplakeStageProps extends StageProps {
 export class SnaplakeStage extends Stage {
   readonly storage: DataLakeStorageStack;
   readonly exportPipeline: ExportPipelineStack;
+  /** Only in stages that configure federated queries. */
+  readonly federatedQuery?: FederatedQueryStack;
 
   constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
     super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
@@ -24,5 +27,11 @@ export class SnaplakeStage extends Stage {
       exportBucket: this.storage.exportBucket,
       dataKey: this.storage.dataKey,
     });
+    if (props.stage.federatedQueries.length > 0) {
+      this.federatedQuery = new FederatedQueryStack(this, 'FederatedQuery', {
+        stackName: stackName('federated-query'),
+        federatedQueries: props.stage.federatedQueries,
+      });
+    }
   }
 }
