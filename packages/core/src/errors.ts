@@ -12,3 +12,9 @@ export class ConfigError extends SnaplakeError {
     super(`${field}: ${problem}`);
   }
 }
+
+/** An event is not an RDS event snaplake can act on; the message says what is wrong with it. */
+export class InvalidEventError extends SnaplakeError {}
+
+/** Export metadata (export_info / export_tables_info files) cannot be read; the message names the file and the problem. */
+export class ExportMetadataError extends SnaplakeError {}
