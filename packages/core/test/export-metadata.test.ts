@@ -47,7 +47,8 @@ describe('parseExportTablesInfo', () => {
   });
 
   test('odd entries are skipped with a warning', () => {
-    const result = parseExportTablesInfo([JSON.stringify({ perTableStatus: [null, 3, { target: 'x' }, { target: 'a.b.c', schemaMetadata: { originalTypeMappings: [{ columnName: 'id' }] } }] })]);
+    const columnWithoutTypes = { target: 'a.b.c', schemaMetadata: { originalTypeMappings: [{ columnName: 'id' }] } };
+    const result = parseExportTablesInfo([JSON.stringify({ perTableStatus: [null, 3, { target: 'x' }, columnWithoutTypes] })]);
     expect(result.tables).toEqual([]);
     expect(result.warnings).toHaveLength(4);
   });
