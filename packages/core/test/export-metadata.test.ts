@@ -55,7 +55,8 @@ describe('parseExportTablesInfo', () => {
 
   test('property: any input returns or throws an ExportMetadataError, never a TypeError', () => {
     const anyJson = fc.anything({ maxDepth: 4 });
-    const mapping = fc.dictionary(fc.constantFrom('columnName', 'ColumnName', 'originalType', 'expectedExportedType', 'originalNumPrecision'), anyJson);
+    const mappingKeys = fc.constantFrom('columnName', 'ColumnName', 'originalType', 'expectedExportedType', 'originalNumPrecision');
+    const mapping = fc.dictionary(mappingKeys, anyJson);
     const entry = fc.oneof(anyJson, fc.record({
       target: fc.oneof(fc.string(), anyJson),
       status: fc.oneof(fc.constant('COMPLETE'), anyJson),
