@@ -60,7 +60,9 @@ describe('parseExportTablesInfo', () => {
     const entry = fc.oneof(anyJson, fc.record({
       target: fc.oneof(fc.string(), anyJson),
       status: fc.oneof(fc.constant('COMPLETE'), anyJson),
-      schemaMetadata: fc.oneof(anyJson, fc.record({ originalTypeMappings: fc.oneof(anyJson, fc.array(fc.oneof(mapping, anyJson), { maxLength: 4 })) })),
+      schemaMetadata: fc.oneof(anyJson, fc.record({
+        originalTypeMappings: fc.oneof(anyJson, fc.array(fc.oneof(mapping, anyJson), { maxLength: 4 })),
+      })),
     }, { requiredKeys: [] }));
     const file = fc.oneof(fc.string(), fc.json(), fc.array(entry, { maxLength: 5 }).map((perTableStatus) => JSON.stringify({ perTableStatus })));
     fc.assert(fc.property(fc.array(file, { maxLength: 3 }), (texts) => {
