@@ -159,6 +159,7 @@ const core = workspacePackage(new typescript.TypeScriptProject({
   ...packageOptions('core', 'snaplake domain logic: ids, event parsing, export metadata, type mapping, config, retention'),
   devDeps: [NODE_TYPES, 'fast-check@^4.10.2'],
 }));
+core.addBins({ snaplake: 'lib/cli.js' });
 
 // packages/functions: Lambda handlers on AWS SDK v3, each bundled by esbuild into dist/<handler>/index.js.
 const functions = workspacePackage(new typescript.TypeScriptProject({

@@ -6,3 +6,4 @@ export * from './rds-event';
 export * from './snapshots';
 export * from './export-metadata';
 export * from './type-mapping';
+export * from './catalog';
