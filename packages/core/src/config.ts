@@ -1,4 +1,5 @@
 import { ConfigError } from './errors';
+import { describeValue as describe } from './values';
 
 /** What snaplake deploys, per stage. Loaded from JSON and checked by {@link parseSnaplakeConfig}. */
 export interface SnaplakeConfig {
@@ -206,15 +207,6 @@ function parseDatabase(raw: unknown, field: string): DatabaseConfig {
     schedule,
     includeAwsBackupSnapshots: booleanAt(db.includeAwsBackupSnapshots ?? false, `${field}.includeAwsBackupSnapshots`),
   };
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }
 
 function objectAt(value: unknown, field: string): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { ExportMetadataError } from './errors';
+import { isObject } from './values';
 
 /** One column of an exported table, from `schemaMetadata.originalTypeMappings`. */
 export interface ExportedColumn {
@@ -158,8 +159,4 @@ function field(obj: Record<string, unknown>, key: string): unknown {
 function numberField(obj: Record<string, unknown>, key: string): number | undefined {
   const value = field(obj, key);
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { InvalidEventError } from './errors';
+import { describeValue as describe, isObject } from './values';
 
 /** What snaplake needs from an RDS event, whichever way it arrived (EventBridge or SNS). */
 export interface RdsEvent {
@@ -127,17 +128,4 @@ function requiredString(obj: Record<string, unknown>, key: string, where: string
   const value = obj[key];
   if (typeof value !== 'string' || value === '') throw new InvalidEventError(`${where} field "${key}" is ${describe(value)}, expected a non-empty string`);
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }
