@@ -171,8 +171,9 @@ const functions = workspacePackage(new typescript.TypeScriptProject({
     `@aws-sdk/client-rds@${AWS_SDK}`,
     `@aws-sdk/client-s3@${AWS_SDK}`,
     `@aws-sdk/client-sns@${AWS_SDK}`,
+    `@aws-sdk/client-sfn@${AWS_SDK}`,
   ],
-  devDeps: [NODE_TYPES, 'esbuild@^0.28.2', 'aws-sdk-client-mock@^4.1.0', '@types/aws-lambda@^8.10.164', 'fast-check@^4.10.2'],
+  devDeps: [NODE_TYPES, 'esbuild@^0.28.2', 'aws-sdk-client-mock@^4.1.0', '@types/aws-lambda@^8.10.164', 'fast-check@^4.10.2', 's3rver@^3.7.1'],
 }));
 functions.package.addField('private', true);
 functions.addTask('bundle', { description: 'Bundles every handler with esbuild', exec: 'node scripts/bundle.mjs' });
@@ -197,7 +198,7 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
     `constructs@${CONSTRUCTS}`,
     `cdk-nag@${CDK_NAG}`,
   ],
-  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1'],
+  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0'],
 }));
 infra.package.addField('private', true);
 new JsonFile(infra, 'cdk.json', {

@@ -7,3 +7,4 @@ export * from './snapshots';
 export * from './export-metadata';
 export * from './type-mapping';
 export * from './catalog';
+export * from './glue';
