@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import {
-  CatalogTable, currentTableInput, expiredPartitionValues, historyPartitionInput, historyTableInput, shouldSwitchCurrentTable, snapshotTimePartitionValue,
+  CatalogTable,
+  currentTableInput,
+  expiredPartitionValues,
+  historyPartitionInput,
+  historyTableInput,
+  shouldSwitchCurrentTable,
+  snapshotTimePartitionValue,
 } from '../src';
 
 const table: CatalogTable = {
