@@ -1,0 +1,46 @@
+import { DescribeExportTasksCommand, RDSClient } from '@aws-sdk/client-rds';
+import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
+
+export interface ExportStatus {
+  readonly exportTaskIdentifier: string;
+  /** STARTING, IN_PROGRESS, COMPLETE, FAILED, CANCELING, CANCELED. */
+  readonly status: string;
+  readonly percentProgress: number;
+  readonly totalExtractedDataInGB: number;
+  readonly failureCause: string;
+  /** Tables the export skipped, as RDS reports them. */
+  readonly warningMessage: string;
+  readonly s3Bucket: string;
+  readonly s3Prefix: string;
+}
+
+/** The export id is not (yet) known to RDS: retried a few times, as a just-started export can lag. */
+export class ExportNotFoundError extends WorkflowError {
+  constructor(message: string) {
+    super('ExportNotFound', message);
+  }
+}
+
+/** Reads the state of one export task. */
+export async function describeExport(rds: RDSClient, input: { exportTaskIdentifier: string }): Promise<ExportStatus> {
+  const id = input?.exportTaskIdentifier;
+  if (typeof id !== 'string' || id === '') throw new InvalidInputError('describeExport: exportTaskIdentifier is missing');
+  let task;
+  try {
+    task = (await rds.send(new DescribeExportTasksCommand({ ExportTaskIdentifier: id }))).ExportTasks?.[0];
+  } catch (error) {
+    if (awsErrorName(error) === 'ExportTaskNotFoundFault') throw new ExportNotFoundError(`export ${id} is not known to RDS`);
+    throw error;
+  }
+  if (!task) throw new ExportNotFoundError(`export ${id} is not known to RDS`);
+  return {
+    exportTaskIdentifier: id,
+    status: task.Status ?? 'UNKNOWN',
+    percentProgress: task.PercentProgress ?? 0,
+    totalExtractedDataInGB: task.TotalExtractedDataInGB ?? 0,
+    failureCause: task.FailureCause ?? '',
+    warningMessage: task.WarningMessage ?? '',
+    s3Bucket: task.S3Bucket ?? '',
+    s3Prefix: task.S3Prefix ?? '',
+  };
+}

@@ -1,0 +1,9 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { describeExport, ExportStatus } from '../describe-export';
+
+const rds = new RDSClient({});
+
+/** Step Functions task: read the state of the export the workflow waits for. */
+export async function handler(input: { exportTaskIdentifier: string }): Promise<ExportStatus> {
+  return describeExport(rds, input);
+}

@@ -1,0 +1,45 @@
+import { DescribeExportTasksCommand, ExportTaskNotFoundFault, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describeExport, ExportNotFoundError } from '../src';
+
+const rds = mockClient(RDSClient);
+const client = new RDSClient({ region: 'eu-west-1' });
+beforeEach(() => rds.reset());
+
+describe('describeExport', () => {
+  test('reports status, progress, size, failure cause and skipped tables', async () => {
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: 'e1' }).resolves({
+      ExportTasks: [{
+        ExportTaskIdentifier: 'e1',
+        Status: 'FAILED',
+        PercentProgress: 40,
+        TotalExtractedDataInGB: 3,
+        FailureCause: 'The IAM role is missing permissions',
+        WarningMessage: '{"skipped":["audit"]}',
+        S3Bucket: 'b',
+        S3Prefix: 'exports',
+      }],
+    });
+    await expect(describeExport(client, { exportTaskIdentifier: 'e1' })).resolves.toEqual({
+      exportTaskIdentifier: 'e1',
+      status: 'FAILED',
+      percentProgress: 40,
+      totalExtractedDataInGB: 3,
+      failureCause: 'The IAM role is missing permissions',
+      warningMessage: '{"skipped":["audit"]}',
+      s3Bucket: 'b',
+      s3Prefix: 'exports',
+    });
+  });
+
+  test('an unknown export is ExportNotFound (the workflow retries it briefly)', async () => {
+    rds.on(DescribeExportTasksCommand).rejects(new ExportTaskNotFoundFault({ message: 'nope', $metadata: {} }));
+    await expect(describeExport(client, { exportTaskIdentifier: 'e1' })).rejects.toBeInstanceOf(ExportNotFoundError);
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [] });
+    await expect(describeExport(client, { exportTaskIdentifier: 'e1' })).rejects.toMatchObject({ name: 'ExportNotFound' });
+  });
+
+  test('a missing id is an InvalidInput error', async () => {
+    await expect(describeExport(client, {} as never)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
+});

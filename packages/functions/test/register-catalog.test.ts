@@ -1,0 +1,148 @@
+import {
+  AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, CreateDatabaseCommand, CreateTableCommand, EntityNotFoundException,
+  GetPartitionsCommand, GetTableCommand, GlueClient, UpdateTableCommand,
+} from '@aws-sdk/client-glue';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CatalogRefusedError, registerCatalog } from '../src';
+import { LocalS3, startLocalS3 } from './local-s3';
+
+const bucket = 'snaplake-exports';
+const exportId = 'rds-orders-db-2026-11-21-03-05-1a2b3c4d';
+const glue = mockClient(GlueClient);
+const glueClient = new GlueClient({ region: 'eu-west-1' });
+let s3: LocalS3;
+
+const exportInfo = (status = 'COMPLETE') => JSON.stringify({
+  exportTaskIdentifier: exportId,
+  sourceArn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:rds:orders-db-2026-11-21-03-05',
+  snapshotTime: '2026-11-21T03:05:12.000Z',
+  status,
+  s3Bucket: bucket,
+  s3Prefix: 'exports',
+});
+const tablesInfo = (tables: string[]) => JSON.stringify({
+  perTableStatus: tables.map((target) => ({
+    target,
+    status: 'COMPLETE',
+    schemaMetadata: {
+      originalTypeMappings: [
+        { columnName: 'id', originalType: 'bigint', expectedExportedType: 'int64' },
+        { columnName: 'note', originalType: 'text', expectedExportedType: 'binary (UTF8)' },
+      ],
+    },
+  })),
+});
+
+const input = { exportTaskIdentifier: exportId, databaseIdentifier: 'orders-db', engine: 'postgres' as const, snapshotTime: '2026-11-21T03:05:12Z' };
+const settings = { bucketName: bucket, exportPrefix: 'exports', databasePrefix: 'snaplake_dev', retentionDays: 7, now: () => new Date('2026-11-21T12:00:00Z') };
+
+beforeAll(async () => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  s3 = await startLocalS3([bucket]);
+  const root = `exports/${exportId}`;
+  await s3.put(bucket, `${root}/export_info_${exportId}.json`, exportInfo());
+  await s3.put(bucket, `${root}/export_tables_info_${exportId}_from_1_to_2.json`, tablesInfo(['shop.public.orders', 'shop.public.customers']));
+  await s3.put(bucket, `${root}/export_tables_info_${exportId}_from_3_to_3.json`, tablesInfo(['shop.billing.invoices']));
+  await s3.put(bucket, `${root}/shop/public.orders/1/part-00000-c000.gz.parquet`, 'parquet bytes');
+  // An incomplete export elsewhere in the bucket.
+  await s3.put(bucket, 'exports/failed-export/export_info_failed-export.json', exportInfo('FAILED'));
+  await s3.put(bucket, 'exports/failed-export/export_tables_info_failed-export_from_1_to_1.json', tablesInfo(['shop.public.orders']));
+});
+afterAll(async () => s3.stop());
+beforeEach(() => {
+  glue.reset();
+  glue.on(CreateDatabaseCommand).resolves({});
+  glue.on(GetTableCommand).rejects(new EntityNotFoundException({ message: 'not found', $metadata: {} }));
+  glue.on(CreateTableCommand).resolves({});
+  glue.on(UpdateTableCommand).resolves({});
+  glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
+  glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
+  glue.on(BatchDeletePartitionCommand).resolves({ Errors: [] });
+});
+
+describe('registerCatalog', () => {
+  test('reads the metadata from S3 and catalogs every table of every metadata file', async () => {
+    const result = await registerCatalog(glueClient, s3.client, input, settings);
+    expect(result.databases).toEqual(['snaplake_dev_orders_db_shop']);
+    expect(result.tables).toEqual(['snaplake_dev_orders_db_shop.orders', 'snaplake_dev_orders_db_shop.customers', 'snaplake_dev_orders_db_shop.billing_invoices']);
+    expect(result.partitionsAdded).toBe(3);
+    const created = glue.commandCalls(CreateTableCommand).map((c) => c.args[0].input.TableInput!);
+    expect(created.map((t) => t.Name).sort()).toEqual(['billing_invoices', 'billing_invoices_history', 'customers', 'customers_history', 'orders', 'orders_history']);
+    const orders = created.find((t) => t.Name === 'orders')!;
+    expect(orders.StorageDescriptor!.Location).toBe(`s3://${bucket}/exports/${exportId}/shop/public.orders/`);
+    expect(orders.Parameters!['snaplake:snapshot_time']).toBe('2026-11-21T03:05:12Z');
+    const partition = glue.commandCalls(BatchCreatePartitionCommand).find((c) => c.args[0].input.TableName === 'orders_history')!.args[0].input;
+    expect(partition.PartitionInputList![0]!.Values).toEqual(['2026-11-21T03:05:12Z']);
+  });
+
+  test('history partitions are all written before any current table switches', async () => {
+    await registerCatalog(glueClient, s3.client, input, settings);
+    const order = glue.calls().map((c) => c.args[0]);
+    const lastPartition = order.map((cmd) => cmd instanceof BatchCreatePartitionCommand).lastIndexOf(true);
+    const firstCurrent = order.findIndex((cmd) => cmd instanceof CreateTableCommand && !cmd.input.TableInput!.Name!.endsWith('_history'));
+    expect(lastPartition).toBeLessThan(firstCurrent);
+  });
+
+  test('an export that is not COMPLETE leaves the catalog untouched', async () => {
+    const error = await registerCatalog(glueClient, s3.client, { ...input, exportTaskIdentifier: 'failed-export' }, settings).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CatalogRefusedError);
+    expect((error as Error).message).toBe('export failed-export is FAILED, not COMPLETE: the catalog is left untouched');
+    expect(glue.calls()).toHaveLength(0);
+  });
+
+  test('an export whose metadata is missing fails with the location named', async () => {
+    await expect(registerCatalog(glueClient, s3.client, { ...input, exportTaskIdentifier: 'nope' }, settings))
+      .rejects.toThrow(`s3://${bucket}/exports/nope/ has no export_info_*.json`);
+  });
+
+  test('a current table that already reads a newer export is left alone (backfill)', async () => {
+    glue.on(GetTableCommand, { Name: 'orders' }).resolves({ Table: { Name: 'orders', Parameters: { 'snaplake:snapshot_time': '2026-11-22T03:05:00Z' } } });
+    const result = await registerCatalog(glueClient, s3.client, input, settings);
+    expect(result.currentTablesKept).toEqual(['snaplake_dev_orders_db_shop.orders']);
+    expect(glue.commandCalls(UpdateTableCommand).map((c) => c.args[0].input.TableInput!.Name)).not.toContain('orders');
+  });
+
+  test('an existing table is updated, so a column added or dropped since the last export is picked up', async () => {
+    glue.on(GetTableCommand, { Name: 'customers' }).resolves({ Table: { Name: 'customers', Parameters: { 'snaplake:snapshot_time': '2026-11-20T03:05:00Z' } } });
+    await registerCatalog(glueClient, s3.client, input, settings);
+    const update = glue.commandCalls(UpdateTableCommand).find((c) => c.args[0].input.TableInput!.Name === 'customers')!;
+    expect(update.args[0].input.TableInput!.StorageDescriptor!.Columns!.map((c) => c.Name)).toEqual(['id', 'note']);
+  });
+
+  test('the database and partitions that already exist are not errors (a rerun)', async () => {
+    glue.on(CreateDatabaseCommand).rejects(new AlreadyExistsException({ message: 'exists', $metadata: {} }));
+    glue.on(BatchCreatePartitionCommand).resolves({ Errors: [{ PartitionValues: ['2026-11-21T03:05:12Z'], ErrorDetail: { ErrorCode: 'AlreadyExistsException', ErrorMessage: 'exists' } }] });
+    await expect(registerCatalog(glueClient, s3.client, input, settings)).resolves.toMatchObject({ partitionsAdded: 0 });
+  });
+
+  test('a partition Glue refuses for another reason fails the step with the reason', async () => {
+    glue.on(BatchCreatePartitionCommand).resolves({ Errors: [{ ErrorDetail: { ErrorCode: 'InvalidInputException', ErrorMessage: 'bad location' } }] });
+    await expect(registerCatalog(glueClient, s3.client, input, settings)).rejects.toThrow(/adding 1 partition\(s\) to .* failed: InvalidInputException: bad location/);
+  });
+
+  test('partitions older than the retention are dropped, the newest never', async () => {
+    glue.on(GetPartitionsCommand, { TableName: 'orders_history' }).resolves({
+      Partitions: ['2026-10-01T03:05:00Z', '2026-11-01T03:05:00Z', '2026-11-20T03:05:00Z', '2026-11-21T03:05:12Z'].map((v) => ({ Values: [v] })),
+    });
+    const result = await registerCatalog(glueClient, s3.client, input, settings);
+    expect(result.partitionsDropped).toBe(2);
+    expect(glue.commandCalls(BatchDeletePartitionCommand)[0]!.args[0].input.PartitionsToDelete).toEqual([{ Values: ['2026-10-01T03:05:00Z'] }, { Values: ['2026-11-01T03:05:00Z'] }]);
+  });
+
+  test('Glue throttling is retried and then succeeds', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    glue.on(CreateDatabaseCommand).rejectsOnce(throttled).resolves({});
+    await expect(registerCatalog(glueClient, s3.client, input, settings)).resolves.toMatchObject({ databases: ['snaplake_dev_orders_db_shop'] });
+    expect(glue.commandCalls(CreateDatabaseCommand)).toHaveLength(2);
+  });
+
+  test('an access-denied Glue error fails the step unchanged', async () => {
+    glue.on(CreateDatabaseCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    await expect(registerCatalog(glueClient, s3.client, input, settings)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  test('bad input is an InvalidInput error naming what is missing', async () => {
+    await expect(registerCatalog(glueClient, s3.client, { ...input, engine: 'oracle' as never }, settings)).rejects.toThrow(/engine must be postgres or mysql/);
+    await expect(registerCatalog(glueClient, s3.client, {} as never, settings)).rejects.toThrow(/exportTaskIdentifier and databaseIdentifier are required/);
+  });
+});

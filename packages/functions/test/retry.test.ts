@@ -1,0 +1,54 @@
+import { chunk, isRetryableAwsError, mapWithConcurrency, withRetries } from '../src';
+
+const throttled = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+
+describe('withRetries', () => {
+  test('retries throttling with growing, capped, jittered waits, then succeeds', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await withRetries(async () => {
+      calls++;
+      if (calls < 4) throw throttled();
+      return 'ok';
+    }, { sleep: async (ms) => { waits.push(ms); }, random: () => 0.5, baseDelayMs: 100, maxDelayMs: 300 });
+    expect(result).toBe('ok');
+    expect(waits).toEqual([50, 100, 150]);
+  });
+
+  test('gives up after the attempts and throws the last error', async () => {
+    let calls = 0;
+    await expect(withRetries(async () => { calls++; throw throttled(); }, { attempts: 3, sleep: async () => undefined })).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(calls).toBe(3);
+  });
+
+  test('does not retry an error that a retry cannot fix', async () => {
+    let calls = 0;
+    await expect(withRetries(async () => { calls++; throw Object.assign(new Error('no'), { name: 'AccessDeniedException' }); }, { sleep: async () => undefined })).rejects.toThrow('no');
+    expect(calls).toBe(1);
+  });
+
+  test('5xx responses are retryable', () => {
+    expect(isRetryableAwsError(Object.assign(new Error('x'), { name: 'Unknown', $metadata: { httpStatusCode: 503 } }))).toBe(true);
+    expect(isRetryableAwsError('not an error')).toBe(false);
+  });
+});
+
+describe('mapWithConcurrency', () => {
+  test('keeps order and never runs more than the limit at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const results = await mapWithConcurrency([5, 1, 4, 2, 3, 0], 2, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, n));
+      running--;
+      return n * 10;
+    });
+    expect(results).toEqual([50, 10, 40, 20, 30, 0]);
+    expect(peak).toBe(2);
+  });
+
+  test('chunk splits into batches of the size', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+});
