@@ -1,11 +1,33 @@
 import {
-  BatchCreatePartitionCommand, BatchDeletePartitionCommand, CreateDatabaseCommand, CreateTableCommand, GetPartitionsCommand, GetTableCommand, GlueClient,
-  Table, UpdateTableCommand,
+  BatchCreatePartitionCommand,
+  BatchDeletePartitionCommand,
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  GetPartitionsCommand,
+  GetTableCommand,
+  GlueClient,
+  Table,
+  UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
-  catalogName, catalogTable, CatalogTable, currentTableInput, expiredPartitionValues, ExportedTable, ExportVersion, historyPartitionInput, historyTableInput,
-  historyTableName, parseExportInfo, parseExportTablesInfo, shouldSwitchCurrentTable, snapshotTimePartitionValue, SourceEngine,
+  catalogName,
+  catalogTable,
+  CatalogTable,
+  currentTableInput,
+  expiredPartitionValues,
+  ExportedTable,
+  ExportVersion,
+  GlueTableInput,
+  GluePartitionInput,
+  historyPartitionInput,
+  historyTableInput,
+  historyTableName,
+  parseExportInfo,
+  parseExportTablesInfo,
+  shouldSwitchCurrentTable,
+  snapshotTimePartitionValue,
+  SourceEngine,
 } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { exportRootKey, readExportMetadata } from './export-files';
@@ -60,7 +82,9 @@ const GLUE_DELETE_BATCH = 25;
  * switched to this export. History partitions go first and current tables last, so a reader of a
  * current table never sees a half-registered export. Expired history partitions are dropped.
  */
-export async function registerCatalog(glue: GlueClient, s3: S3Client, input: RegisterCatalogInput, settings: CatalogSettings): Promise<RegisteredCatalog> {
+export async function registerCatalog(
+  glue: GlueClient, s3: S3Client, input: RegisterCatalogInput, settings: CatalogSettings,
+): Promise<RegisteredCatalog> {
   if (typeof input?.exportTaskIdentifier !== 'string' || typeof input.databaseIdentifier !== 'string') {
     throw new InvalidInputError('registerCatalog: exportTaskIdentifier and databaseIdentifier are required');
   }
@@ -117,7 +141,9 @@ export async function registerCatalog(glue: GlueClient, s3: S3Client, input: Reg
     partitionsDropped,
     skipped,
   };
-  log.info('catalog registered', { exportTaskIdentifier: input.exportTaskIdentifier, tables: result.tables.length, skipped: skipped.length, partitionsAdded, partitionsDropped });
+  log.info('catalog registered', {
+    exportTaskIdentifier: input.exportTaskIdentifier, tables: result.tables.length, skipped: skipped.length, partitionsAdded, partitionsDropped,
+  });
   return result;
 }
 
@@ -130,7 +156,9 @@ async function ensureDatabase(glue: GlueClient, name: string, source: string): P
 }
 
 /** Creates or updates a table; with 'if-newer', leaves a table that reads a newer export alone. Returns whether it was written. */
-async function putTable(glue: GlueClient, database: string, input: ReturnType<typeof currentTableInput>, mode: 'always' | 'if-newer', version?: ExportVersion): Promise<boolean> {
+async function putTable(
+  glue: GlueClient, database: string, input: GlueTableInput, mode: 'always' | 'if-newer', version?: ExportVersion,
+): Promise<boolean> {
   let existing: Table | undefined;
   try {
     existing = (await withRetries(() => glue.send(new GetTableCommand({ DatabaseName: database, Name: input.Name })))).Table;
@@ -153,10 +181,12 @@ async function putTable(glue: GlueClient, database: string, input: ReturnType<ty
   return true;
 }
 
-async function addPartitions(glue: GlueClient, database: string, table: string, partitions: ReturnType<typeof historyPartitionInput>[]): Promise<number> {
+async function addPartitions(glue: GlueClient, database: string, table: string, partitions: GluePartitionInput[]): Promise<number> {
   let added = 0;
   for (const batch of chunk(partitions, GLUE_PARTITION_BATCH)) {
-    const response = await withRetries(() => glue.send(new BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: batch as never })));
+    const response = await withRetries(() => glue.send(new BatchCreatePartitionCommand({
+      DatabaseName: database, TableName: table, PartitionInputList: batch as never,
+    })));
     const errors = (response.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'AlreadyExistsException');
     if (errors.length > 0) {
       const first = errors[0]!.ErrorDetail;
@@ -177,7 +207,9 @@ async function dropExpiredPartitions(glue: GlueClient, database: string, table: 
   } while (token);
   const expired = expiredPartitionValues(values, now, retentionDays);
   for (const batch of chunk(expired, GLUE_DELETE_BATCH)) {
-    await withRetries(() => glue.send(new BatchDeletePartitionCommand({ DatabaseName: database, TableName: table, PartitionsToDelete: batch.map((v) => ({ Values: [v] })) })));
+    await withRetries(() => glue.send(new BatchDeletePartitionCommand({
+      DatabaseName: database, TableName: table, PartitionsToDelete: batch.map((v) => ({ Values: [v] })),
+    })));
   }
   return expired.length;
 }

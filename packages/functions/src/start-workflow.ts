@@ -60,7 +60,8 @@ async function databaseOf(rds: RDSClient, kind: 'instance' | 'cluster', snapshot
     if (kind === 'instance') {
       return (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier }))).DBSnapshots?.[0]?.DBInstanceIdentifier;
     }
-    return (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }))).DBClusterSnapshots?.[0]?.DBClusterIdentifier;
+    const clusterSnapshots = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    return clusterSnapshots.DBClusterSnapshots?.[0]?.DBClusterIdentifier;
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'DBSnapshotNotFoundFault' || name === 'DBClusterSnapshotNotFoundFault') return undefined;

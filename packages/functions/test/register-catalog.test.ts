@@ -1,6 +1,14 @@
 import {
-  AlreadyExistsException, BatchCreatePartitionCommand, BatchDeletePartitionCommand, CreateDatabaseCommand, CreateTableCommand, EntityNotFoundException,
-  GetPartitionsCommand, GetTableCommand, GlueClient, UpdateTableCommand,
+  AlreadyExistsException,
+  BatchCreatePartitionCommand,
+  BatchDeletePartitionCommand,
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  EntityNotFoundException,
+  GetPartitionsCommand,
+  GetTableCommand,
+  GlueClient,
+  UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CatalogRefusedError, registerCatalog } from '../src';
