@@ -203,6 +203,7 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
   devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0'],
 }));
 infra.package.addField('private', true);
+infra.jest!.config.setupFiles = ['<rootDir>/test/setup.ts'];
 new JsonFile(infra, 'cdk.json', {
   obj: {
     app: 'node lib/main.js',

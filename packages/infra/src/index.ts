@@ -7,3 +7,4 @@ export * from './snaplake-stage';
 export * from './stacks/data-lake-storage-stack';
 export * from './stacks/export-pipeline-stack';
 export * from './stacks/federated-query-stack';
+export * from './stacks/export-workflow';

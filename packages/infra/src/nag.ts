@@ -32,3 +32,17 @@ export function wildcardOnArnOf(resource: IConstruct, suffix: string): string {
   const cfn = resource.node.defaultChild as CfnElement;
   return `AwsSolutions-IAM5[Resource::<${Stack.of(cfn).getLogicalId(cfn)}.Arn>${suffix}]`;
 }
+
+/** Acknowledgements for describing and exporting snapshots, whose names RDS makes at snapshot time. */
+export function snapshotWildcards(region: string, account: string) {
+  return [
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${account}:snapshot:*]`,
+      reason: 'Snapshot names are made by RDS at snapshot time; access is limited to snapshots of this account and region.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${account}:cluster-snapshot:*]`,
+      reason: 'Cluster snapshot names are made by RDS at snapshot time; access is limited to those of this account and region.',
+    },
+  ];
+}

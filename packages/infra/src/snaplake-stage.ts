@@ -20,8 +20,9 @@ export class SnaplakeStage extends Stage {
   constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
     super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
     const stackName = (name: string) => `${props.project}-${props.stage.name}-${name}`;
-    this.storage = new DataLakeStorageStack(this, 'Storage', { stage: props.stage, stackName: stackName('storage') });
+    this.storage = new DataLakeStorageStack(this, 'Storage', { project: props.project, stage: props.stage, stackName: stackName('storage') });
     this.exportPipeline = new ExportPipelineStack(this, 'ExportPipeline', {
+      project: props.project,
       stage: props.stage,
       stackName: stackName('export-pipeline'),
       exportBucket: this.storage.exportBucket,

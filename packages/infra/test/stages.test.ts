@@ -51,18 +51,6 @@ describe('data lake storage', () => {
 describe('export pipeline', () => {
   const template = () => Template.fromStack(buildApp(config).stages[0]!.exportPipeline);
 
-  test('the export role is trusted by the RDS export service only', () => {
-    template().hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'export.rds.amazonaws.com' } }] },
-    });
-  });
-
-  test('the start-export function may pass only the export role', () => {
-    template().hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportRole'), 'Arn'] } })]) },
-    });
-  });
-
   test('the start-export function runs the bundled handler with the bucket, role and key it needs', () => {
     template().hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',

@@ -1,18 +1,28 @@
 import { StageConfig } from '@snaplake/core';
 import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface DataLakeStorageStackProps extends StackProps {
+  readonly project: string;
   readonly stage: StageConfig;
 }
 
-/** Where exports land: a customer-managed key (exports require one) and the export bucket with its access logs. */
+/** Queries of the stage's workgroup stop after scanning this much (a runaway query costs at most ~$0.50). */
+const BYTES_SCANNED_CUTOFF = 100 * 1024 ** 3;
+
+/**
+ * Where exports land and are queried: a customer-managed key (exports require one), the export bucket
+ * with its access logs, and the stage's Athena workgroup with its encrypted results bucket.
+ */
 export class DataLakeStorageStack extends Stack {
   readonly dataKey: kms.Key;
   readonly exportBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
+  readonly queryResultsBucket: s3.Bucket;
+  readonly workgroup: athena.CfnWorkGroup;
 
   constructor(scope: Construct, id: string, props: DataLakeStorageStackProps) {
     super(scope, id, props);
@@ -40,6 +50,32 @@ export class DataLakeStorageStack extends Stack {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'exports/',
       lifecycleRules: [{ expiration: Duration.days(props.stage.exportRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    this.queryResultsBucket = new s3.Bucket(this, 'QueryResults', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'query-results/',
+      lifecycleRules: [{ expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
+      name: `${props.project}-${props.stage.name}`,
+      description: `snaplake ${props.stage.name}: queries of the exported data lake`,
+      state: 'ENABLED',
+      recursiveDeleteOption: false,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: this.queryResultsBucket.s3UrlForObject('athena/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.dataKey.keyArn },
+        },
+      },
     });
   }
 }

@@ -1,79 +1,155 @@
-import { StageConfig } from '@snaplake/core';
-import { Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { catalogName, StageConfig } from '@snaplake/core';
+import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { wildcardOnArnOf } from '../nag';
+import { snapshotWildcards, wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
+import { ExportWorkflow } from './export-workflow';
 
 export interface ExportPipelineStackProps extends StackProps {
+  readonly project: string;
   readonly stage: StageConfig;
   readonly exportBucket: s3.IBucket;
   readonly dataKey: kms.IKey;
 }
 
-/** Exports snapshots of the configured databases to the export bucket. */
+/** RDS "snapshot created" events that start an export (automated and manual, instance and cluster). */
+export const SNAPSHOT_CREATED_EVENT_IDS = ['RDS-EVENT-0091', 'RDS-EVENT-0042', 'RDS-EVENT-0169', 'RDS-EVENT-0075'];
+
+/**
+ * Exports snapshots of the configured databases and catalogs them: the export workflow, its
+ * triggers (snapshot events and schedules), the notification topic and the alarms.
+ */
 export class ExportPipelineStack extends Stack {
   /** The role RDS assumes to write an export into the bucket. */
   readonly exportRole: iam.Role;
-  readonly startExport: SnaplakeFunction;
+  readonly notifications: sns.Topic;
+  readonly workflow: ExportWorkflow;
+  readonly startWorkflow: SnaplakeFunction;
 
   constructor(scope: Construct, id: string, props: ExportPipelineStackProps) {
     super(scope, id, props);
+    const { stage, exportBucket, dataKey } = props;
+    const rdsArn = (resource: string) => `arn:${this.partition}:rds:${this.region}:${this.account}:${resource}`;
+
     this.exportRole = new iam.Role(this, 'ExportRole', {
       assumedBy: new iam.ServicePrincipal('export.rds.amazonaws.com'),
       description: 'Assumed by RDS to write snapshot exports into the export bucket',
     });
-    this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resources: [props.exportBucket.bucketArn],
-    }));
+    this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [exportBucket.bucketArn] }));
     this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-      resources: [props.exportBucket.arnForObjects('*')],
+      resources: [exportBucket.arnForObjects('*')],
     }));
     Validations.of(this.exportRole).acknowledge({
-      id: wildcardOnArnOf(props.exportBucket, '/*'),
+      id: wildcardOnArnOf(exportBucket, '/*'),
       reason: 'RDS names the objects of an export itself; the role may write only inside the export bucket.',
     });
 
-    this.startExport = new SnaplakeFunction(this, 'StartExport', {
-      handler: 'start-export',
-      description: 'Starts the export of one snapshot, or joins the export already running for it',
+    const notificationsKey = new kms.Key(this, 'NotificationsKey', {
+      description: `snaplake ${stage.name}: encrypts export notifications`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted topic.
+    notificationsKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.notifications = new sns.Topic(this, 'Notifications', {
+      displayName: `snaplake ${stage.name} exports`,
+      masterKey: notificationsKey,
+      enforceSSL: true,
+    });
+    for (const email of stage.notificationEmails) this.notifications.addSubscription(new subscriptions.EmailSubscription(email));
+
+    const glueDatabasePrefix = catalogName(props.project, stage.name);
+    this.workflow = new ExportWorkflow(this, 'Workflow', {
+      stageName: stage.name,
+      exportBucket,
+      dataKey,
+      exportRole: this.exportRole,
+      notifications: this.notifications,
+      glueDatabasePrefix,
+      exportRetentionDays: stage.exportRetentionDays,
+      databases: stage.databases,
+    });
+
+    // Every snapshot of the databases exported on each snapshot: RDS event -> one execution per snapshot.
+    const watched = stage.databases.filter((db) => db.trigger === 'every-snapshot');
+    this.startWorkflow = new SnaplakeFunction(this, 'StartWorkflow', {
+      handler: 'start-workflow',
+      description: 'Starts one export workflow per created snapshot of a watched database',
       environment: {
-        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
-        EXPORT_ROLE_ARN: this.exportRole.roleArn,
-        EXPORT_KMS_KEY_ARN: props.dataKey.keyArn,
+        STATE_MACHINE_ARN: this.workflow.stateMachine.stateMachineArn,
+        WATCHED_DATABASES: JSON.stringify(watched.map((db) => ({ identifier: db.identifier, kind: db.kind, includeAwsBackupSnapshots: db.includeAwsBackupSnapshots }))),
       },
     });
-    this.exportRole.grantPassRole(this.startExport.role);
-    const rdsArn = (resource: string) => `arn:${this.partition}:rds:${this.region}:${this.account}:${resource}`;
-    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:StartExportTask'],
+    this.workflow.stateMachine.grantStartExecution(this.startWorkflow.role);
+    this.startWorkflow.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
       resources: [rdsArn('snapshot:*'), rdsArn('cluster-snapshot:*')],
     }));
-    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeExportTasks'],
-      resources: ['*'],
-    }));
-    Validations.of(this.startExport.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${this.region}:${this.account}:snapshot:*]`,
-        reason: 'Snapshot names are made by RDS at snapshot time; the function may export snapshots of this account and region only.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${this.region}:${this.account}:cluster-snapshot:*]`,
-        reason: 'Cluster snapshot names are made by RDS at snapshot time; the function may export those of this account and region only.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'rds:DescribeExportTasks cannot be scoped to a resource; it only reads export status.',
-      },
-    );
-    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-      resources: [props.dataKey.keyArn],
-    }));
+    Validations.of(this.startWorkflow.role).acknowledge(...snapshotWildcards(this.region, this.account));
+
+    const deadLetters = new sqs.Queue(this, 'TriggerDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: notificationsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the export triggers.' });
+    if (watched.length > 0) {
+      new events.Rule(this, 'SnapshotCreated', {
+        description: `snaplake ${stage.name}: snapshot created -> export workflow`,
+        eventPattern: {
+          source: ['aws.rds'],
+          detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'],
+          detail: { EventID: SNAPSHOT_CREATED_EVENT_IDS },
+        },
+        targets: [new targets.LambdaFunction(this.startWorkflow.function, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        })],
+      });
+    }
+
+    // Databases exported on a schedule: the latest available automated snapshot, at the configured time.
+    for (const db of stage.databases.filter((d) => d.trigger === 'schedule')) {
+      new events.Rule(this, `Schedule-${db.identifier}`, {
+        description: `snaplake ${stage.name}: export the latest snapshot of ${db.identifier}`,
+        schedule: events.Schedule.expression(db.schedule!),
+        targets: [new targets.SfnStateMachine(this.workflow.stateMachine, {
+          input: events.RuleTargetInput.fromObject({ databaseIdentifier: db.identifier, kind: db.kind, trigger: 'schedule' }),
+          deadLetterQueue: deadLetters,
+          retryAttempts: 8,
+        })],
+      });
+    }
+
+    const alarm = (name: string, metric: cloudwatch.Metric, description: string) => {
+      const created = new cloudwatch.Alarm(this, name, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(new cwActions.SnsAction(this.notifications));
+      return created;
+    };
+    const everyFiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
+    alarm('ExportsFailed', this.workflow.stateMachine.metricFailed(everyFiveMinutes), `snaplake ${stage.name}: an export workflow failed`);
+    alarm('ExportsTimedOut', this.workflow.stateMachine.metricTimedOut(everyFiveMinutes), `snaplake ${stage.name}: an export workflow timed out`);
+    alarm('TriggersDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      `snaplake ${stage.name}: a snapshot event or schedule could not start the export workflow`);
   }
 }

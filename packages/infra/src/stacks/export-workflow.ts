@@ -1,0 +1,248 @@
+import { DatabaseConfig } from '@snaplake/core';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { snapshotWildcards, wildcardOnArnOf } from '../nag';
+import { SnaplakeFunction } from '../snaplake-function';
+
+export interface ExportWorkflowProps {
+  readonly stageName: string;
+  readonly exportBucket: s3.IBucket;
+  readonly dataKey: kms.IKey;
+  readonly exportRole: iam.IRole;
+  readonly notifications: sns.ITopic;
+  /** Glue databases are named `<prefix>_<db identifier>_<database>`. */
+  readonly glueDatabasePrefix: string;
+  readonly exportRetentionDays: number;
+  readonly databases: readonly DatabaseConfig[];
+  /** @default Duration.minutes(5) */
+  readonly snapshotPollInterval?: Duration;
+  /** @default Duration.minutes(5) */
+  readonly exportPollInterval?: Duration;
+}
+
+/** Errors that mean "try again": throttling and Lambda's own transient failures. */
+const TRANSIENT_ERRORS = [
+  'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException',
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable',
+];
+
+/**
+ * The export workflow of a stage: resolve the snapshot (waiting while it is still being created),
+ * start or join its export, wait for it with Wait states, catalog it when COMPLETE, and notify.
+ * A failed or cancelled export notifies with the cause and leaves the catalog untouched.
+ */
+export class ExportWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly resolveSnapshot: SnaplakeFunction;
+  readonly startExport: SnaplakeFunction;
+  readonly describeExport: SnaplakeFunction;
+  readonly registerCatalog: SnaplakeFunction;
+
+  constructor(scope: Construct, id: string, props: ExportWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const rdsArn = (resource: string) => `arn:${stack.partition}:rds:${stack.region}:${stack.account}:${resource}`;
+    const glueArn = (resource: string) => `arn:${stack.partition}:glue:${stack.region}:${stack.account}:${resource}`;
+
+    this.resolveSnapshot = new SnaplakeFunction(this, 'ResolveSnapshot', {
+      handler: 'resolve-snapshot',
+      description: 'Finds the snapshot to export (or the latest of a database) and its export task id',
+    });
+    this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: [
+        rdsArn('snapshot:*'),
+        rdsArn('cluster-snapshot:*'),
+        ...props.databases.map((db) => rdsArn(db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`)),
+      ],
+    }));
+    Validations.of(this.resolveSnapshot.role).acknowledge(...snapshotWildcards(stack.region, stack.account));
+
+    this.startExport = new SnaplakeFunction(this, 'StartExport', {
+      handler: 'start-export',
+      description: 'Starts the export of one snapshot, or joins the export already running for it',
+      environment: {
+        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        EXPORT_ROLE_ARN: props.exportRole.roleArn,
+        EXPORT_KMS_KEY_ARN: props.dataKey.keyArn,
+      },
+    });
+    props.exportRole.grantPassRole(this.startExport.role);
+    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:StartExportTask'],
+      resources: [rdsArn('snapshot:*'), rdsArn('cluster-snapshot:*')],
+    }));
+    // The export creates a grant on the key for the RDS export service.
+    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [props.dataKey.keyArn] }));
+
+    this.describeExport = new SnaplakeFunction(this, 'DescribeExport', {
+      handler: 'describe-export',
+      description: 'Reads the state of the export the workflow waits for',
+    });
+    for (const fn of [this.startExport, this.describeExport]) {
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds:DescribeExportTasks'], resources: ['*'] }));
+    }
+    Validations.of(this.startExport.role).acknowledge(...snapshotWildcards(stack.region, stack.account), {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'rds:DescribeExportTasks takes no resource ARN; it only reads export status.',
+    });
+    Validations.of(this.describeExport.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'rds:DescribeExportTasks takes no resource ARN; it only reads export status.',
+    });
+
+    this.registerCatalog = new SnaplakeFunction(this, 'RegisterCatalog', {
+      handler: 'register-catalog',
+      description: 'Catalogs a complete export in Glue from its own metadata, with a history partition per export',
+      timeout: Duration.minutes(15),
+      memorySize: 512,
+      environment: {
+        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        GLUE_DATABASE_PREFIX: props.glueDatabasePrefix,
+        EXPORT_RETENTION_DAYS: String(props.exportRetentionDays),
+      },
+    });
+    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.exportBucket.bucketArn] }));
+    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exportBucket.arnForObjects('*')] }));
+    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
+    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'glue:CreateDatabase', 'glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
+      ],
+      resources: [
+        glueArn('catalog'),
+        glueArn(`database/${props.glueDatabasePrefix}_*`),
+        glueArn(`table/${props.glueDatabasePrefix}_*/*`),
+      ],
+    }));
+    Validations.of(this.registerCatalog.role).acknowledge(
+      { id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'The function reads export metadata files, whose names RDS makes per export.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:database/${props.glueDatabasePrefix}_*]`,
+        reason: 'One Glue database per exported source database is created at run time, all under this stage\'s prefix.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:table/${props.glueDatabasePrefix}_*/*]`,
+        reason: 'Tables mirror the exported tables, known only at run time; limited to this stage\'s databases.',
+      },
+    );
+
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
+      timeout: Duration.hours(24),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+      comment: `snaplake ${props.stageName}: export snapshots to S3 and catalog them`,
+    });
+    Validations.of(this.stateMachine).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
+      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog].map((fn) => ({
+        id: wildcardOnArnOf(fn.function, ':*'),
+        reason: 'The workflow invokes versions of its own functions (set by the CDK).',
+      })),
+    );
+  }
+
+  private definition(props: ExportWorkflowProps): sfn.IChainable {
+    // The input is an object of JSONPath fields, or a path to pass as it is (`"Parameters": "$.x"` is not valid ASL).
+    type TaskInputFields = Record<string, string> | { path: string };
+    const invoke = (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) => new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: fn.function,
+      ...('path' in input ? { inputPath: input.path } : { payload: sfn.TaskInput.fromObject(input) }),
+      payloadResponseOnly: true,
+      resultPath,
+      retryOnServiceExceptions: false,
+    }).addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+    const notify = (name: string, message: Record<string, unknown>) => new tasks.SnsPublish(this, name, {
+      topic: props.notifications,
+      message: sfn.TaskInput.fromObject(message),
+      subject: `snaplake ${props.stageName}: ${name.toLowerCase()}`,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+
+    const failed = new sfn.Fail(this, 'Failed', { error: 'ExportFailed', causePath: '$.error.Cause' });
+    const notifyFailure = notify('Notify failure', {
+      'event': 'export-failed',
+      'stage': props.stageName,
+      'execution.$': '$$.Execution.Id',
+      'error.$': '$.error.Error',
+      'cause.$': '$.error.Cause',
+      'request.$': '$.request',
+    }).next(failed);
+    const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
+
+    const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$' } });
+    const resolve = invoke('Resolve snapshot', this.resolveSnapshot, { path: '$.request' }, '$.snapshot')
+      .addCatch(notifyFailure, catchAll);
+    const checkAgain = new sfn.Pass(this, 'Check snapshot again', { parameters: { 'snapshotArn.$': '$.snapshot.arn' }, resultPath: '$.request' });
+    const waitForSnapshot = new sfn.Wait(this, 'Wait for snapshot', { time: sfn.WaitTime.duration(props.snapshotPollInterval ?? Duration.minutes(5)) });
+    const snapshotUnusable = new sfn.Pass(this, 'Snapshot unusable', {
+      parameters: { 'Error': 'SnapshotUnusable', 'Cause.$': "States.Format('snapshot {} is {}', $.snapshot.identifier, $.snapshot.status)" },
+      resultPath: '$.error',
+    });
+
+    const start = invoke('Start export', this.startExport, {
+      'snapshotArn.$': '$.snapshot.arn',
+      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+    }, '$.export')
+      // Five exports at most run in an account at once: wait (up to ~10 hours in all) for a free place.
+      .addRetry({ errors: ['ExportLimitReached'], interval: Duration.minutes(5), backoffRate: 1.5, maxAttempts: 10, maxDelay: Duration.hours(1), jitterStrategy: sfn.JitterType.FULL })
+      .addCatch(notifyFailure, catchAll);
+    const notifyStarted = notify('Notify started', {
+      'event': 'export-started',
+      'stage': props.stageName,
+      'snapshot.$': '$.snapshot',
+      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+      'joined.$': '$.export.joined',
+    });
+    const waitForExport = new sfn.Wait(this, 'Wait for export', { time: sfn.WaitTime.duration(props.exportPollInterval ?? Duration.minutes(5)) });
+    const describe = invoke('Describe export', this.describeExport, { 'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier' }, '$.export')
+      .addRetry({ errors: ['ExportNotFound'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 4 })
+      .addCatch(notifyFailure, catchAll);
+    const exportFailed = new sfn.Pass(this, 'Export failed', {
+      parameters: { 'Error.$': "States.Format('Export{}', $.export.status)", 'Cause.$': "States.Format('export {} is {}: {}', $.snapshot.exportTaskIdentifier, $.export.status, $.export.failureCause)" },
+      resultPath: '$.error',
+    });
+    const register = invoke('Register catalog', this.registerCatalog, {
+      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+      'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
+      'engine.$': '$.snapshot.engine',
+      'snapshotTime.$': '$.snapshot.snapshotTime',
+    }, '$.catalog').addCatch(notifyFailure, catchAll);
+    const notifyCompleted = notify('Notify completed', {
+      'event': 'export-completed',
+      'stage': props.stageName,
+      'startedAt.$': '$$.Execution.StartTime',
+      'snapshot.$': '$.snapshot',
+      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+      'totalExtractedDataInGB.$': '$.export.totalExtractedDataInGB',
+      'skippedByExport.$': '$.export.warningMessage',
+      'tables.$': '$.catalog.tables',
+      'skippedByCatalog.$': '$.catalog.skipped',
+    });
+
+    const exportLoop = waitForExport.next(describe).next(new sfn.Choice(this, 'Export done?')
+      .when(sfn.Condition.stringEquals('$.export.status', 'COMPLETE'), register.next(notifyCompleted).next(new sfn.Succeed(this, 'Exported')))
+      .when(sfn.Condition.or(sfn.Condition.stringEquals('$.export.status', 'FAILED'), sfn.Condition.stringEquals('$.export.status', 'CANCELED')),
+        exportFailed.next(notifyFailure))
+      .otherwise(waitForExport));
+
+    return readRequest.next(resolve).next(new sfn.Choice(this, 'Snapshot ready?')
+      .when(sfn.Condition.stringEquals('$.snapshot.status', 'available'), start.next(notifyStarted).next(exportLoop))
+      .when(sfn.Condition.stringEquals('$.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(resolve))
+      .otherwise(snapshotUnusable.next(notifyFailure)));
+  }
+}

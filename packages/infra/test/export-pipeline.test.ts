@@ -1,0 +1,139 @@
+import { parseSnaplakeConfig } from '@snaplake/core';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../src';
+
+const config = parseSnaplakeConfig({
+  project: 'snaplake',
+  stages: [{
+    name: 'prod',
+    account: '333333333333',
+    region: 'eu-west-1',
+    exportRetentionDays: 90,
+    notificationEmails: ['data@example.com'],
+    databases: [
+      { identifier: 'orders-db', kind: 'instance', engine: 'postgres' },
+      { identifier: 'billing', kind: 'cluster', engine: 'mysql', trigger: 'schedule', schedule: 'cron(0 4 * * ? *)' },
+    ],
+  }],
+});
+const stage = buildApp(config).stages[0]!;
+const pipeline = Template.fromStack(stage.exportPipeline);
+const storage = Template.fromStack(stage.storage);
+
+function policyStatementsOfFunction(descriptionStart: string): any[] {
+  const functions = pipeline.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(`^${descriptionStart}`) } });
+  const roleRef = (Object.values(functions)[0] as any).Properties.Role['Fn::GetAtt'][0];
+  return Object.values(pipeline.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleRef))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('export triggers', () => {
+  test('snapshot-created events (automated and manual, instances and clusters) go to the start-workflow function', () => {
+    pipeline.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.rds'],
+        'detail-type': ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'],
+        'detail': { EventID: ['RDS-EVENT-0091', 'RDS-EVENT-0042', 'RDS-EVENT-0169', 'RDS-EVENT-0075'] },
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 } })],
+    });
+  });
+
+  test('only databases exported on every snapshot are watched by the event function', () => {
+    pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WATCHED_DATABASES: JSON.stringify([{ identifier: 'orders-db', kind: 'instance', includeAwsBackupSnapshots: false }]) }) },
+    });
+  });
+
+  test('a scheduled database starts the workflow on its cron with the database as input, retries and a dead-letter queue', () => {
+    pipeline.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 4 * * ? *)',
+      Targets: [Match.objectLike({
+        Input: JSON.stringify({ databaseIdentifier: 'billing', kind: 'cluster', trigger: 'schedule' }),
+        DeadLetterConfig: Match.anyValue(),
+        RetryPolicy: { MaximumRetryAttempts: 8 },
+      })],
+    });
+  });
+});
+
+describe('export workflow', () => {
+  test('is a standard state machine that logs every event without execution data, is traced and times out after a day', () => {
+    pipeline.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    const definition = JSON.stringify(pipeline.findResources('AWS::StepFunctions::StateMachine'));
+    expect(definition).toContain('\\"TimeoutSeconds\\":86400');
+    expect(definition).toContain('\\"Type\\":\\"Wait\\"');
+  });
+
+  test('alarms on failed and timed-out executions and on dead-lettered triggers notify the topic', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible']) {
+      pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: Match.stringLikeRegexp('^Notifications') }],
+      });
+    }
+  });
+
+  test('the notification topic is encrypted with a rotating key, TLS only, and emails the configured addresses', () => {
+    pipeline.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    pipeline.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    pipeline.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'data@example.com' });
+  });
+});
+
+describe('least privilege', () => {
+  test('the catalog function may touch only this stage\'s Glue databases and tables, and read the export bucket', () => {
+    const statements = policyStatementsOfFunction('Catalogs a complete export');
+    const glue = statements.find((s) => [s.Action].flat().includes('glue:CreateTable'));
+    expect(glue.Resource).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:333333333333:catalog']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:333333333333:database/snaplake_prod_*']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:333333333333:table/snaplake_prod_*/*']] },
+    ]);
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain('s3:PutObject');
+    expect(actions.filter((a: string) => a.endsWith(':*') || a === '*')).toEqual([]);
+  });
+
+  test('the start-export function may pass only the export role, and start exports of snapshots only', () => {
+    const statements = policyStatementsOfFunction('Starts the export of one snapshot');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExportRole/), 'Arn'] } }),
+      expect.objectContaining({
+        Action: 'rds:StartExportTask',
+        Resource: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:eu-west-1:333333333333:snapshot:*']] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:eu-west-1:333333333333:cluster-snapshot:*']] },
+        ],
+      }),
+      expect.objectContaining({ Action: ['kms:CreateGrant', 'kms:DescribeKey'] }),
+    ]));
+  });
+
+  test('the export role is trusted by the RDS export service only and writes only to the export bucket', () => {
+    pipeline.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'export.rds.amazonaws.com' } }] },
+    });
+  });
+});
+
+describe('Athena workgroup', () => {
+  test('enforces its configuration, encrypts results with the stage key, uses engine 3 and cuts off runaway scans', () => {
+    storage.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'snaplake-prod',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: 107374182400,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: Match.anyValue() }, OutputLocation: Match.anyValue() },
+      },
+    });
+  });
+});

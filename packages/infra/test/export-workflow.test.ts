@@ -1,0 +1,202 @@
+import { parseSnaplakeConfig } from '@snaplake/core';
+import { Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { buildApp } from '../src';
+
+// The synthesized definition, with every CloudFormation reference replaced by a plausible ARN.
+function synthesizedDefinition(): Record<string, unknown> {
+  const config = parseSnaplakeConfig({
+    project: 'snaplake',
+    stages: [{ name: 'dev', account: '111111111111', region: 'eu-west-1', databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }] }],
+  });
+  const template = Template.fromStack(buildApp(config).stages[0]!.exportPipeline);
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
+  const render = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const ref = part as { 'Fn::GetAtt'?: [string, string]; 'Ref'?: string };
+    if (ref['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:111111111111:function:${ref['Fn::GetAtt'][0]}`;
+    if (ref.Ref === 'AWS::Partition') return 'aws';
+    if (ref.Ref) return `arn:aws:sns:eu-west-1:111111111111:${ref.Ref}`;
+    throw new Error(`cannot render ${JSON.stringify(part)}`);
+  };
+  const definition = machine!.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
+  return JSON.parse(typeof definition === 'string' ? definition : definition['Fn::Join'][1].map(render).join(''));
+}
+
+const snapshot = (status: string) => ({
+  arn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:rds:orders-db-2026-11-21-03-05',
+  identifier: 'rds:orders-db-2026-11-21-03-05',
+  kind: 'instance',
+  databaseIdentifier: 'orders-db',
+  engine: 'postgres',
+  status,
+  snapshotTime: '2026-11-21T03:05:12.000Z',
+  exportTaskIdentifier: 'rds-orders-db-2026-11-21-03-05-1a2b3c4d',
+});
+const exportStatus = (status: string, failureCause = '') => ({
+  exportTaskIdentifier: 'rds-orders-db-2026-11-21-03-05-1a2b3c4d', status, percentProgress: 100, totalExtractedDataInGB: 2, failureCause, warningMessage: '', s3Bucket: 'b', s3Prefix: '',
+});
+const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+interface Scenario {
+  resolve?: (input: unknown) => unknown;
+  start?: (input: unknown) => unknown;
+  describe?: (input: unknown) => unknown;
+  register?: (input: unknown) => unknown;
+}
+
+async function run(input: unknown, scenario: Scenario) {
+  const calls: Record<string, unknown[]> = {};
+  const record = (state: string, handler: (input: unknown) => unknown) => async (stateInput: unknown) => {
+    (calls[state] ??= []).push(stateInput);
+    return handler(stateInput);
+  };
+  const notifications: Record<string, unknown>[] = [];
+  const notify = (state: string) => record(state, (publish) => {
+    notifications.push((publish as { Message: Record<string, unknown> }).Message);
+    return { MessageId: '1' };
+  });
+  const machine = new StateMachine(synthesizedDefinition() as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(input, {
+    // What Step Functions puts in the context object; the runner's default has no execution id.
+    context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },
+    overrides: {
+      taskResourceLocalHandlers: {
+        'Resolve snapshot': record('Resolve snapshot', scenario.resolve ?? (() => snapshot('available'))),
+        'Start export': record('Start export', scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false }))),
+        'Describe export': record('Describe export', scenario.describe ?? (() => exportStatus('COMPLETE'))),
+        'Register catalog': record('Register catalog', scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] }))),
+        'Notify started': notify('Notify started'),
+        'Notify completed': notify('Notify completed'),
+        'Notify failure': notify('Notify failure'),
+      },
+      waitTimeOverrides: { 'Wait for snapshot': 0, 'Wait for export': 0 },
+      retryIntervalOverrides: { 'Start export': 0, 'Describe export': 0, 'Resolve snapshot': 0, 'Register catalog': 0 },
+    },
+  });
+  let result: unknown;
+  let error: unknown;
+  try {
+    result = await execution.result;
+  } catch (e) {
+    error = e;
+  }
+  return { result, error, calls, notifications };
+}
+
+describe('export workflow, executed locally from the synthesized definition', () => {
+  test('happy path: resolve, start, wait, catalog, notify started and completed', async () => {
+    const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {});
+    expect(error).toBeUndefined();
+    expect(calls['Resolve snapshot']).toEqual([{ snapshotArn: snapshot('available').arn }]);
+    expect(calls['Start export']).toEqual([{ snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier }]);
+    expect(calls['Register catalog']).toEqual([{
+      exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z',
+    }]);
+    expect(notifications.map((n) => n.event)).toEqual(['export-started', 'export-completed']);
+    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: ['snaplake_dev_orders_db_shop.orders'] });
+  });
+
+  test('the export is polled with Wait states until it is COMPLETE', async () => {
+    const states = ['STARTING', 'IN_PROGRESS', 'IN_PROGRESS', 'COMPLETE'];
+    const { error, calls } = await run({ snapshotArn: snapshot('available').arn }, { describe: () => exportStatus(states.shift()!) });
+    expect(error).toBeUndefined();
+    expect(calls['Describe export']).toHaveLength(4);
+    expect(calls['Register catalog']).toHaveLength(1);
+  });
+
+  test('a duplicate event joins the running export and completes once', async () => {
+    const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {
+      start: () => ({ exportTaskIdentifier: 'x', status: 'IN_PROGRESS', joined: true }),
+    });
+    expect(error).toBeUndefined();
+    expect(calls['Start export']).toHaveLength(1);
+    expect(notifications[0]).toMatchObject({ event: 'export-started', joined: true });
+  });
+
+  test('a failed export notifies the cause, fails the execution and leaves the catalog untouched', async () => {
+    const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {
+      describe: () => exportStatus('FAILED', 'The export role is missing s3:PutObject'),
+    });
+    expect(error).toMatchObject({ name: 'ExecutionError' });
+    expect(String((error as Error).message)).toMatch(/ExportFailed|failed/i);
+    expect(calls['Register catalog']).toBeUndefined();
+    expect(notifications).toHaveLength(2);
+    expect(notifications[1]).toMatchObject({
+      event: 'export-failed',
+      error: 'ExportFAILED',
+      cause: 'export rds-orders-db-2026-11-21-03-05-1a2b3c4d is FAILED: The export role is missing s3:PutObject',
+    });
+  });
+
+  test('a cancelled export is a failure too', async () => {
+    const { calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, { describe: () => exportStatus('CANCELED') });
+    expect(calls['Register catalog']).toBeUndefined();
+    expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'ExportCANCELED' });
+  });
+
+  test('the export limit makes the workflow wait and retry, then the export starts', async () => {
+    let attempts = 0;
+    const { error, calls } = await run({ snapshotArn: snapshot('available').arn }, {
+      start: () => {
+        attempts++;
+        if (attempts < 3) throw awsError('ExportLimitReached', 'five exports are running');
+        return { exportTaskIdentifier: 'x', status: 'STARTING', joined: false };
+      },
+    });
+    expect(error).toBeUndefined();
+    expect(calls['Start export']).toHaveLength(3);
+    expect(calls['Register catalog']).toHaveLength(1);
+  });
+
+  test('the export limit that never clears fails loudly after the bounded retries', async () => {
+    const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, { start: () => { throw awsError('ExportLimitReached', 'five exports are running'); } });
+    expect(error).toBeDefined();
+    expect(calls['Start export']).toHaveLength(11);
+    expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'ExportLimitReached', cause: expect.stringContaining('five exports are running') });
+  });
+
+  test('a snapshot still being created is waited for, then exported', async () => {
+    const statuses = ['creating', 'creating', 'available'];
+    const { error, calls } = await run({ databaseIdentifier: 'orders-db', kind: 'instance' }, { resolve: () => snapshot(statuses.shift()!) });
+    expect(error).toBeUndefined();
+    expect(calls['Resolve snapshot']).toEqual([
+      { databaseIdentifier: 'orders-db', kind: 'instance' },
+      { snapshotArn: snapshot('available').arn },
+      { snapshotArn: snapshot('available').arn },
+    ]);
+    expect(calls['Start export']).toHaveLength(1);
+  });
+
+  test('a rejected export (missing snapshot, key, role) fails at once with the message', async () => {
+    const { calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {
+      start: () => { throw awsError('ExportRejected', 'the KMS key cannot be used by the export'); },
+    });
+    expect(calls['Start export']).toHaveLength(1);
+    expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'ExportRejected', cause: expect.stringContaining('the KMS key cannot be used') });
+  });
+
+  test('throttling of a step is retried', async () => {
+    let attempts = 0;
+    const { error } = await run({ snapshotArn: snapshot('available').arn }, {
+      describe: () => {
+        attempts++;
+        if (attempts === 1) throw awsError('ThrottlingException');
+        return exportStatus('COMPLETE');
+      },
+    });
+    expect(error).toBeUndefined();
+    expect(attempts).toBe(2);
+  });
+
+  test('a snapshot in another state (failed, deleted) fails with the state named', async () => {
+    const { notifications } = await run({ snapshotArn: snapshot('failed').arn }, { resolve: () => snapshot('failed') });
+    expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'SnapshotUnusable', cause: 'snapshot rds:orders-db-2026-11-21-03-05 is failed' });
+  });
+
+  test('a catalog failure notifies and fails, after the export completed', async () => {
+    const { error, notifications } = await run({ snapshotArn: snapshot('available').arn }, { register: () => { throw awsError('AccessDeniedException', 'glue:CreateTable denied'); } });
+    expect(error).toBeDefined();
+    expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'AccessDeniedException' });
+  });
+});
