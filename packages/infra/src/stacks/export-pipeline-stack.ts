@@ -88,7 +88,9 @@ export class ExportPipelineStack extends Stack {
       description: 'Starts one export workflow per created snapshot of a watched database',
       environment: {
         STATE_MACHINE_ARN: this.workflow.stateMachine.stateMachineArn,
-        WATCHED_DATABASES: JSON.stringify(watched.map(({ identifier, kind, includeAwsBackupSnapshots }) => ({ identifier, kind, includeAwsBackupSnapshots }))),
+        WATCHED_DATABASES: JSON.stringify(watched.map(({ identifier, kind, includeAwsBackupSnapshots }) => ({
+          identifier, kind, includeAwsBackupSnapshots,
+        }))),
       },
     });
     this.workflow.stateMachine.grantStartExecution(this.startWorkflow.role);
