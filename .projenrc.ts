@@ -222,6 +222,10 @@ root.testTask.reset('node scripts/run-tests.mjs');
 root.addTask('synth', { description: 'Synthesizes every stage with cdk-nag', exec: 'nx run infra:synth --outputStyle=static' });
 root.addTask('lint', { exec: 'nx run-many -t lint --outputStyle=static' });
 root.compileTask.reset('nx run-many -t build --outputStyle=static');
+root.addTask('bench', {
+  description: 'Runs every benchmark in bench/ (figures go to BENCHMARKS.md; no benchmark is a test)',
+  steps: [{ exec: 'nx run-many -t build --outputStyle=static' }, { exec: 'node bench/catalog.mjs' }],
+});
 
 new TextFile(root, '.npmrc', { lines: ['# npm 11 skips dependency install scripts; none of ours needs one.', 'fund=false', 'audit=false'] });
 

@@ -4,7 +4,7 @@ import {
   CreateDatabaseCommand,
   CreateTableCommand,
   GetPartitionsCommand,
-  GetTableCommand,
+  GetTablesCommand,
   GlueClient,
   Table,
   UpdateTableCommand,
@@ -50,7 +50,7 @@ export interface CatalogSettings {
   readonly databasePrefix: string;
   /** Days exports stay in S3; older history partitions are dropped. */
   readonly retentionDays: number;
-  /** Glue calls in flight at once. @default 5 */
+  /** Glue calls in flight at once; throttled calls are retried with backoff. @default 20 */
   readonly concurrency?: number;
   readonly now?: () => Date;
 }
@@ -107,30 +107,41 @@ export async function registerCatalog(
     else planned.push({ database: catalogName(settings.databasePrefix, input.databaseIdentifier, source.database), source, table });
   }
 
-  const limit = settings.concurrency ?? 5;
+  const limit = settings.concurrency ?? 20;
   const databases = [...new Set(planned.map((p) => p.database))];
   await mapWithConcurrency(databases, limit, (name) => ensureDatabase(glue, name, input.databaseIdentifier));
+  // One listing per database instead of a GetTable per table.
+  const existing = new Map<string, Table>();
+  for (const database of databases) {
+    for (const table of await listTables(glue, database)) existing.set(`${database}.${table.Name}`, table);
+  }
+  const exists = (database: string, name: string) => existing.get(`${database}.${name}`);
 
   // 1. History: every table gets this export as a partition before any current table moves.
   const cleanPrefix = settings.exportPrefix.replace(/^\/+|\/+$/g, '');
   const exportsRoot = `s3://${settings.bucketName}/${cleanPrefix === '' ? '' : `${cleanPrefix}/`}`;
   const added = await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
-    await putTable(glue, database, historyTableInput(table, exportsRoot, source.target), 'always');
-    return addPartitions(glue, database, historyTableName(table.name), [historyPartitionInput(table, version)]);
+    const history = historyTableInput(table, exportsRoot, source.target);
+    await putTable(glue, database, history, exists(database, history.Name));
+    return addPartitions(glue, database, history.Name, [historyPartitionInput(table, version)]);
   });
   const partitionsAdded = sum(added);
 
   // 2. Current tables switch to this export, unless they already read a newer one.
   const kept: string[] = [];
   await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
-    const switched = await putTable(glue, database, currentTableInput(table, version, source.target), 'if-newer', version);
-    if (!switched) kept.push(`${database}.${table.name}`);
+    const current = exists(database, table.name);
+    if (current && !shouldSwitchCurrentTable(current.Parameters, version)) {
+      kept.push(`${database}.${table.name}`);
+      return;
+    }
+    await putTable(glue, database, currentTableInput(table, version, source.target), current);
   });
 
-  // 3. History partitions whose data has expired from S3 are dropped.
+  // 3. History partitions whose data has expired from S3 are dropped (a new history table has only this export's).
   const now = settings.now?.() ?? new Date();
-  const dropped = await mapWithConcurrency(planned, limit, ({ database, table }) =>
-    dropExpiredPartitions(glue, database, historyTableName(table.name), now, settings.retentionDays));
+  const dropped = await mapWithConcurrency(planned.filter(({ database, table }) => exists(database, historyTableName(table.name))), limit,
+    ({ database, table }) => dropExpiredPartitions(glue, database, historyTableName(table.name), now, settings.retentionDays));
   const partitionsDropped = sum(dropped);
 
   const result = {
@@ -155,30 +166,29 @@ async function ensureDatabase(glue: GlueClient, name: string, source: string): P
   }
 }
 
-/** Creates or updates a table; with 'if-newer', leaves a table that reads a newer export alone. Returns whether it was written. */
-async function putTable(
-  glue: GlueClient, database: string, input: GlueTableInput, mode: 'always' | 'if-newer', version?: ExportVersion,
-): Promise<boolean> {
-  let existing: Table | undefined;
-  try {
-    existing = (await withRetries(() => glue.send(new GetTableCommand({ DatabaseName: database, Name: input.Name })))).Table;
-  } catch (error) {
-    if (awsErrorName(error) !== 'EntityNotFoundException') throw error;
-  }
+/** Creates the table, or updates it when it exists (also when another execution created it meanwhile). */
+async function putTable(glue: GlueClient, database: string, input: GlueTableInput, existing: Table | undefined): Promise<void> {
   const tableInput = input as never;
   if (!existing) {
     try {
       await withRetries(() => glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: tableInput })));
-      return true;
+      return;
     } catch (error) {
-      // Another execution created it between our read and write: update it instead.
       if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
     }
-  } else if (mode === 'if-newer' && version && !shouldSwitchCurrentTable(existing.Parameters, version)) {
-    return false;
   }
   await withRetries(() => glue.send(new UpdateTableCommand({ DatabaseName: database, TableInput: tableInput })));
-  return true;
+}
+
+async function listTables(glue: GlueClient, database: string): Promise<Table[]> {
+  const tables: Table[] = [];
+  let token: string | undefined;
+  do {
+    const page = await withRetries(() => glue.send(new GetTablesCommand({ DatabaseName: database, NextToken: token })));
+    tables.push(...(page.TableList ?? []));
+    token = page.NextToken;
+  } while (token);
+  return tables;
 }
 
 async function addPartitions(glue: GlueClient, database: string, table: string, partitions: GluePartitionInput[]): Promise<number> {

@@ -4,9 +4,8 @@ import {
   BatchDeletePartitionCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
-  EntityNotFoundException,
   GetPartitionsCommand,
-  GetTableCommand,
+  GetTablesCommand,
   GlueClient,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
@@ -60,7 +59,7 @@ afterAll(async () => s3.stop());
 beforeEach(() => {
   glue.reset();
   glue.on(CreateDatabaseCommand).resolves({});
-  glue.on(GetTableCommand).rejects(new EntityNotFoundException({ message: 'not found', $metadata: {} }));
+  glue.on(GetTablesCommand).resolves({ TableList: [] });
   glue.on(CreateTableCommand).resolves({});
   glue.on(UpdateTableCommand).resolves({});
   glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
@@ -104,14 +103,14 @@ describe('registerCatalog', () => {
   });
 
   test('a current table that already reads a newer export is left alone (backfill)', async () => {
-    glue.on(GetTableCommand, { Name: 'orders' }).resolves({ Table: { Name: 'orders', Parameters: { 'snaplake:snapshot_time': '2026-11-22T03:05:00Z' } } });
+    glue.on(GetTablesCommand).resolves({ TableList: [{ Name: 'orders', Parameters: { 'snaplake:snapshot_time': '2026-11-22T03:05:00Z' } }] });
     const result = await registerCatalog(glueClient, s3.client, input, settings);
     expect(result.currentTablesKept).toEqual(['snaplake_dev_orders_db_shop.orders']);
     expect(glue.commandCalls(UpdateTableCommand).map((c) => c.args[0].input.TableInput!.Name)).not.toContain('orders');
   });
 
   test('an existing table is updated, so a column added or dropped since the last export is picked up', async () => {
-    glue.on(GetTableCommand, { Name: 'customers' }).resolves({ Table: { Name: 'customers', Parameters: { 'snaplake:snapshot_time': '2026-11-20T03:05:00Z' } } });
+    glue.on(GetTablesCommand).resolves({ TableList: [{ Name: 'customers', Parameters: { 'snaplake:snapshot_time': '2026-11-20T03:05:00Z' } }] });
     await registerCatalog(glueClient, s3.client, input, settings);
     const update = glue.commandCalls(UpdateTableCommand).find((c) => c.args[0].input.TableInput!.Name === 'customers')!;
     expect(update.args[0].input.TableInput!.StorageDescriptor!.Columns!.map((c) => c.Name)).toEqual(['id', 'note']);
@@ -129,12 +128,26 @@ describe('registerCatalog', () => {
   });
 
   test('partitions older than the retention are dropped, the newest never', async () => {
+    glue.on(GetTablesCommand).resolves({ TableList: [{ Name: 'orders_history' }], NextToken: undefined });
     glue.on(GetPartitionsCommand, { TableName: 'orders_history' }).resolves({
       Partitions: ['2026-10-01T03:05:00Z', '2026-11-01T03:05:00Z', '2026-11-20T03:05:00Z', '2026-11-21T03:05:12Z'].map((v) => ({ Values: [v] })),
     });
     const result = await registerCatalog(glueClient, s3.client, input, settings);
     expect(result.partitionsDropped).toBe(2);
     expect(glue.commandCalls(BatchDeletePartitionCommand)[0]!.args[0].input.PartitionsToDelete).toEqual([{ Values: ['2026-10-01T03:05:00Z'] }, { Values: ['2026-11-01T03:05:00Z'] }]);
+  });
+
+  test('a new history table holds only this export, so no partitions are listed for expiry', async () => {
+    await registerCatalog(glueClient, s3.client, input, settings);
+    expect(glue.commandCalls(GetPartitionsCommand)).toHaveLength(0);
+  });
+
+  test('existing tables are listed once per database, with pagination', async () => {
+    glue.on(GetTablesCommand, { NextToken: undefined }).resolves({ TableList: [{ Name: 'a' }], NextToken: 'next' });
+    glue.on(GetTablesCommand, { NextToken: 'next' }).resolves({ TableList: [{ Name: 'orders' }] });
+    await registerCatalog(glueClient, s3.client, input, settings);
+    expect(glue.commandCalls(GetTablesCommand)).toHaveLength(2);
+    expect(glue.commandCalls(UpdateTableCommand).map((c) => c.args[0].input.TableInput!.Name)).toEqual(['orders']);
   });
 
   test('Glue throttling is retried and then succeeds', async () => {

@@ -1,5 +1,5 @@
 import { catalogName, StageConfig } from '@snaplake/core';
-import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -135,6 +135,12 @@ export class ExportPipelineStack extends Stack {
         })],
       });
     }
+
+    new CfnOutput(this, 'ExportStateMachineArn', {
+      value: this.workflow.stateMachine.stateMachineArn,
+      description: 'Start a backfill: aws stepfunctions start-execution --state-machine-arn <this> --input \'{"snapshotArn":"..."}\'',
+    });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topicArn, description: 'Export started/completed/failed notifications' });
 
     const alarm = (name: string, metric: cloudwatch.Metric, description: string) => {
       const created = new cloudwatch.Alarm(this, name, {

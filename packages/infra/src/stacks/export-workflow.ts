@@ -114,7 +114,7 @@ export class ExportWorkflow extends Construct {
     this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
     this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [
-        'glue:CreateDatabase', 'glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:CreateDatabase', 'glue:GetDatabase', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
         'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
       ],
       resources: [

@@ -1,0 +1,83 @@
+// bench/catalog: register an export of 500 tables x 20 columns against Glue clients that answer
+// after 50 ms, and report wall time and Glue calls. A crawler needs a minute or more just to start.
+// Usage: node bench/catalog.mjs [--runs 3] [--tables 500] [--latency 50]
+import { registerCatalog } from '@snaplake/functions';
+import { median, option, report } from './lib.mjs';
+
+const runs = option('runs', 3);
+const tableCount = option('tables', 500);
+const latencyMs = option('latency', 50);
+const columnsPerTable = 20;
+const exportId = 'rds-orders-db-2026-11-21-03-05-1a2b3c4d';
+
+const tablesInfo = JSON.stringify({
+  perTableStatus: Array.from({ length: tableCount }, (_, t) => ({
+    target: `shop.public.table_${t}`,
+    status: 'COMPLETE',
+    schemaMetadata: {
+      originalTypeMappings: Array.from({ length: columnsPerTable }, (_, c) => ({
+        columnName: `column_${c}`,
+        originalType: c % 2 === 0 ? 'bigint' : 'character varying',
+        expectedExportedType: c % 2 === 0 ? 'int64' : 'binary (UTF8)',
+      })),
+    },
+  })),
+});
+const files = {
+  [`exports/${exportId}/export_info_${exportId}.json`]: JSON.stringify({ exportTaskIdentifier: exportId, sourceArn: 'arn:aws:rds:eu-west-1:1:snapshot:x', snapshotTime: '2026-11-21T03:05:00Z', status: 'COMPLETE' }),
+  [`exports/${exportId}/export_tables_info_${exportId}_from_1_to_${tableCount}.json`]: tablesInfo,
+};
+const s3 = {
+  send: async (command) => {
+    const name = command.constructor.name;
+    if (name === 'ListObjectsV2Command') return { Contents: Object.keys(files).map((Key) => ({ Key })) };
+    if (name === 'GetObjectCommand') return { Body: { transformToString: async () => files[command.input.Key] } };
+    throw new Error(`unexpected S3 call ${name}`);
+  },
+};
+
+/** A Glue client whose every call answers after the latency; `existing` simulates the nightly case. */
+function fakeGlue(existing) {
+  const calls = {};
+  const tables = existing
+    ? Array.from({ length: tableCount }, (_, t) => [{ Name: `table_${t}`, Parameters: { 'snaplake:snapshot_time': '2026-11-20T03:05:00Z' } }, { Name: `table_${t}_history` }]).flat()
+    : [];
+  return {
+    calls,
+    send: async (command) => {
+      const name = command.constructor.name.replace(/Command$/, '');
+      calls[name] = (calls[name] ?? 0) + 1;
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      switch (name) {
+        case 'GetTables': return { TableList: tables };
+        case 'GetPartitions': return { Partitions: ['2026-11-13T03:05:00Z', '2026-11-20T03:05:00Z'].map((v) => ({ Values: [v] })) };
+        case 'BatchCreatePartition': return { Errors: [] };
+        default: return {};
+      }
+    },
+  };
+}
+
+const silence = console.log;
+for (const scenario of ['first export', 'nightly export']) {
+  const times = [];
+  let calls;
+  for (let i = 0; i < runs; i++) {
+    const glue = fakeGlue(scenario === 'nightly export');
+    const started = performance.now();
+    console.log = () => undefined;
+    try {
+      await registerCatalog(glue, s3, { exportTaskIdentifier: exportId, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:00Z' },
+        { bucketName: 'exports', exportPrefix: 'exports', databasePrefix: 'snaplake_bench', retentionDays: 7, now: () => new Date('2026-11-21T12:00:00Z') });
+    } finally {
+      console.log = silence;
+    }
+    times.push(performance.now() - started);
+    calls = glue.calls;
+  }
+  const totalCalls = Object.values(calls).reduce((a, b) => a + b, 0);
+  report('catalog', {
+    scenario, tables: tableCount, columnsPerTable, glueLatencyMs: latencyMs, runs,
+    wallTimeMs: Math.round(median(times)), glueCalls: totalCalls, glueCallsByOperation: calls, targetMs: 5000, withinTarget: median(times) < 5000,
+  });
+}
