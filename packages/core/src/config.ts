@@ -31,7 +31,14 @@ export interface StageConfig {
   readonly notificationEmails: readonly string[];
   /** Live databases Athena queries through a federated connector. */
   readonly federatedQueries: readonly FederatedQueryConfig[];
+  /**
+   * How exports are catalogued: `metadata` (from the export's own metadata, seconds, with history
+   * tables) or `crawler` (a Glue crawler over the one export's prefix, the classic design).
+   */
+  readonly catalog: CatalogMode;
 }
+
+export type CatalogMode = 'metadata' | 'crawler';
 
 /** A live RDS database queried from Athena through the connector (see @snaplake/connector). */
 export interface FederatedQueryConfig {
@@ -148,6 +155,7 @@ function parseStage(raw: unknown, field: string): StageConfig {
       .map((email, i) => stringAt(email, `${field}.notificationEmails[${i}]`, EMAIL, 'an email address')),
     federatedQueries: arrayAt(stage.federatedQueries ?? [], `${field}.federatedQueries`)
       .map((fq, i) => parseFederatedQuery(fq, `${field}.federatedQueries[${i}]`)),
+    catalog: oneOf(stage.catalog ?? 'metadata', `${field}.catalog`, ['metadata', 'crawler'] as const),
   };
 }
 

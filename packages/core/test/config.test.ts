@@ -35,6 +35,7 @@ describe('parseSnaplakeConfig', () => {
     const config = parseSnaplakeConfig(validConfig());
     expect(config.stages.map((s) => s.name)).toEqual(['dev', 'prod']);
     expect(config.stages[0]!.exportRetentionDays).toBe(30);
+    expect(config.stages[0]!.catalog).toBe('metadata');
     expect(config.stages[0]!.databases[0]).toEqual({
       identifier: 'orders-db',
       kind: 'instance',
@@ -57,6 +58,7 @@ describe('parseSnaplakeConfig', () => {
     ['a region that does not exist in that form', (c: any) => { c.stages[0].region = 'Ireland'; }, 'stages[0].region', 'expected an AWS region'],
     ['stages that are not an array', (c: any) => { c.stages = {}; }, 'stages', 'expected an array, got an object'],
     ['no stages', (c: any) => { c.stages = []; }, 'stages', 'at least one stage is required'],
+    ['an unknown catalog mode', (c: any) => { c.stages[0].catalog = 'athena'; }, 'stages[0].catalog', "expected one of 'metadata', 'crawler', got \"athena\""],
     ['a database listed twice', (c: any) => { c.stages[0].databases.push({ ...c.stages[0].databases[0] }); }, 'stages[0].databases[1].identifier', "database 'orders-db' is listed twice"],
   ])('rejects %s, naming the field', (_case, mutate, field, message) => {
     const config = validConfig();
