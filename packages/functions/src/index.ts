@@ -8,3 +8,4 @@ export * from './describe-export';
 export * from './export-files';
 export * from './register-catalog';
 export * from './start-workflow';
+export * from './start-crawler';
