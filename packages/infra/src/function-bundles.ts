@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /** The handlers @snaplake/functions bundles; each is `dist/<name>/index.js` in that package. */
-export type HandlerName = 'start-export' | 'resolve-snapshot' | 'describe-export' | 'register-catalog' | 'start-workflow';
+export type HandlerName = 'start-export' | 'resolve-snapshot' | 'describe-export' | 'register-catalog' | 'start-crawler' | 'start-workflow';
 
 /** Folder of @snaplake/functions' bundles, found through the workspace, never by importing its code. */
 export function functionBundlesDir(): string {

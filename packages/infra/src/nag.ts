@@ -9,7 +9,11 @@ export interface NagFinding {
   readonly description: string;
 }
 
-/** Runs the AwsSolutions pack over a stack and returns its unacknowledged findings. */
+/**
+ * Runs the AwsSolutions pack over a stack and returns its unacknowledged findings. Run it before the
+ * app is synthesized: afterwards cross-stack references render as exports, and the finding ids of
+ * wildcards on them (see {@link wildcardOnArnOf}) change.
+ */
 export function nagFindings(stack: Stack): NagFinding[] {
   const report = new AwsSolutionsChecks().validateScope(stack);
   return report.violations.flatMap((violation) => violation.violatingResources.map((resource) => ({

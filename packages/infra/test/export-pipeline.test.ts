@@ -1,6 +1,6 @@
 import { parseSnaplakeConfig } from '@snaplake/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src';
+import { buildApp, nagFindings, stacksIn } from '../src';
 
 const config = parseSnaplakeConfig({
   project: 'snaplake',
@@ -135,5 +135,46 @@ describe('Athena workgroup', () => {
         ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: Match.anyValue() }, OutputLocation: Match.anyValue() },
       },
     });
+  });
+});
+
+describe('catalog: crawler', () => {
+  const crawlerConfig = parseSnaplakeConfig({
+    project: 'snaplake',
+    stages: [{ name: 'dev', account: '111111111111', region: 'eu-west-1', catalog: 'crawler', databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }] }],
+  });
+  const crawlerStage = buildApp(crawlerConfig).stages[0]!;
+  const template = Template.fromStack(crawlerStage.exportPipeline);
+
+  test('a crawler with encrypted logs, its own role and no managed policy replaces the metadata catalog function', () => {
+    template.hasResourceProperties('AWS::Glue::Crawler', {
+      Name: 'snaplake-dev-exports',
+      CrawlerSecurityConfiguration: 'snaplake-dev-exports-security',
+      SchemaChangePolicy: { UpdateBehavior: 'UPDATE_IN_DATABASE', DeleteBehavior: 'LOG' },
+    });
+    template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
+      EncryptionConfiguration: Match.objectLike({ CloudWatchEncryption: { CloudWatchEncryptionMode: 'SSE-KMS', KmsKeyArn: Match.anyValue() } }),
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'glue.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^Catalogs a complete export') }, 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CRAWLER_NAME: 'snaplake-dev-exports' }) } });
+  });
+
+  test('the start-crawler function may update and start only the stage crawler', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: ['glue:UpdateCrawler', 'glue:StartCrawler'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:111111111111:crawler/snaplake-dev-exports']] },
+    })]));
+  });
+
+  test('the crawler stage has no unacknowledged cdk-nag finding', () => {
+    // A fresh app: cdk-nag names cross-stack references differently once a template was synthesized.
+    for (const stack of stacksIn(buildApp(crawlerConfig).stages[0]!)) {
+      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
+    }
   });
 });

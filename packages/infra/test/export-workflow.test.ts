@@ -4,10 +4,10 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { buildApp } from '../src';
 
 // The synthesized definition, with every CloudFormation reference replaced by a plausible ARN.
-function synthesizedDefinition(): Record<string, unknown> {
+function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata'): Record<string, unknown> {
   const config = parseSnaplakeConfig({
     project: 'snaplake',
-    stages: [{ name: 'dev', account: '111111111111', region: 'eu-west-1', databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }] }],
+    stages: [{ name: 'dev', account: '111111111111', region: 'eu-west-1', catalog, databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }] }],
   });
   const template = Template.fromStack(buildApp(config).stages[0]!.exportPipeline);
   const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
@@ -39,6 +39,8 @@ const exportStatus = (status: string, failureCause = '') => ({
 const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
 
 interface Scenario {
+  catalog?: 'metadata' | 'crawler';
+  crawl?: (input: unknown) => unknown;
   resolve?: (input: unknown) => unknown;
   start?: (input: unknown) => unknown;
   describe?: (input: unknown) => unknown;
@@ -56,7 +58,7 @@ async function run(input: unknown, scenario: Scenario) {
     notifications.push((publish as { Message: Record<string, unknown> }).Message);
     return { MessageId: '1' };
   });
-  const machine = new StateMachine(synthesizedDefinition() as never, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(synthesizedDefinition(scenario.catalog) as never, { validationOptions: { checkArn: false } });
   const execution = machine.run(input, {
     // What Step Functions puts in the context object; the runner's default has no execution id.
     context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },
@@ -66,12 +68,13 @@ async function run(input: unknown, scenario: Scenario) {
         'Start export': record('Start export', scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false }))),
         'Describe export': record('Describe export', scenario.describe ?? (() => exportStatus('COMPLETE'))),
         'Register catalog': record('Register catalog', scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] }))),
+        'Start crawler': record('Start crawler', scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' }))),
         'Notify started': notify('Notify started'),
         'Notify completed': notify('Notify completed'),
         'Notify failure': notify('Notify failure'),
       },
       waitTimeOverrides: { 'Wait for snapshot': 0, 'Wait for export': 0 },
-      retryIntervalOverrides: { 'Start export': 0, 'Describe export': 0, 'Resolve snapshot': 0, 'Register catalog': 0 },
+      retryIntervalOverrides: { 'Start export': 0, 'Describe export': 0, 'Resolve snapshot': 0, 'Register catalog': 0, 'Start crawler': 0 },
     },
   });
   let result: unknown;
@@ -198,5 +201,26 @@ describe('export workflow, executed locally from the synthesized definition', ()
     const { error, notifications } = await run({ snapshotArn: snapshot('available').arn }, { register: () => { throw awsError('AccessDeniedException', 'glue:CreateTable denied'); } });
     expect(error).toBeDefined();
     expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'AccessDeniedException' });
+  });
+
+  test('catalog: crawler starts the crawler after COMPLETE, waiting while it crawls another export', async () => {
+    let attempts = 0;
+    const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {
+      catalog: 'crawler',
+      crawl: () => {
+        attempts++;
+        if (attempts < 3) throw awsError('CrawlerBusy', 'crawler is running');
+        return { crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' };
+      },
+    });
+    expect(error).toBeUndefined();
+    expect(calls['Register catalog']).toBeUndefined();
+    expect(calls['Start crawler']).toEqual([1, 2, 3].map(() => ({ exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db' })));
+    expect(notifications.at(-1)).toMatchObject({ event: 'export-completed', crawler: { crawlerName: 'snaplake-dev-exports' } });
+  });
+
+  test('catalog: crawler never crawls a failed export', async () => {
+    const { calls } = await run({ snapshotArn: snapshot('available').arn }, { catalog: 'crawler', describe: () => exportStatus('FAILED', 'x') });
+    expect(calls['Start crawler']).toBeUndefined();
   });
 });

@@ -79,6 +79,7 @@ export class ExportPipelineStack extends Stack {
       glueDatabasePrefix,
       exportRetentionDays: stage.exportRetentionDays,
       databases: stage.databases,
+      catalog: stage.catalog,
     });
 
     // Every snapshot of the databases exported on each snapshot: RDS event -> one execution per snapshot.

@@ -1,5 +1,6 @@
-import { DatabaseConfig } from '@snaplake/core';
+import { CatalogMode, DatabaseConfig } from '@snaplake/core';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -21,6 +22,8 @@ export interface ExportWorkflowProps {
   readonly glueDatabasePrefix: string;
   readonly exportRetentionDays: number;
   readonly databases: readonly DatabaseConfig[];
+  /** `metadata`: catalog from the export's own metadata; `crawler`: start a Glue crawler over the export. */
+  readonly catalog: CatalogMode;
   /** @default Duration.minutes(5) */
   readonly snapshotPollInterval?: Duration;
   /** @default Duration.minutes(5) */
@@ -43,13 +46,15 @@ export class ExportWorkflow extends Construct {
   readonly resolveSnapshot: SnaplakeFunction;
   readonly startExport: SnaplakeFunction;
   readonly describeExport: SnaplakeFunction;
+  /** Catalogs from the export's metadata (catalog: 'metadata'), or starts the crawler (catalog: 'crawler'). */
   readonly registerCatalog: SnaplakeFunction;
+  /** Only with catalog: 'crawler'. */
+  readonly crawler?: glue.CfnCrawler;
 
   constructor(scope: Construct, id: string, props: ExportWorkflowProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const rdsArn = (resource: string) => `arn:${stack.partition}:rds:${stack.region}:${stack.account}:${resource}`;
-    const glueArn = (resource: string) => `arn:${stack.partition}:glue:${stack.region}:${stack.account}:${resource}`;
 
     this.resolveSnapshot = new SnaplakeFunction(this, 'ResolveSnapshot', {
       handler: 'resolve-snapshot',
@@ -98,42 +103,13 @@ export class ExportWorkflow extends Construct {
       reason: 'rds:DescribeExportTasks takes no resource ARN; it only reads export status.',
     });
 
-    this.registerCatalog = new SnaplakeFunction(this, 'RegisterCatalog', {
-      handler: 'register-catalog',
-      description: 'Catalogs a complete export in Glue from its own metadata, with a history partition per export',
-      timeout: Duration.minutes(15),
-      memorySize: 512,
-      environment: {
-        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
-        GLUE_DATABASE_PREFIX: props.glueDatabasePrefix,
-        EXPORT_RETENTION_DAYS: String(props.exportRetentionDays),
-      },
-    });
-    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.exportBucket.bucketArn] }));
-    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exportBucket.arnForObjects('*')] }));
-    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
-    this.registerCatalog.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [
-        'glue:CreateDatabase', 'glue:GetDatabase', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
-        'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
-      ],
-      resources: [
-        glueArn('catalog'),
-        glueArn(`database/${props.glueDatabasePrefix}_*`),
-        glueArn(`table/${props.glueDatabasePrefix}_*/*`),
-      ],
-    }));
-    Validations.of(this.registerCatalog.role).acknowledge(
-      { id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'The function reads export metadata files, whose names RDS makes per export.' },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:database/${props.glueDatabasePrefix}_*]`,
-        reason: 'One Glue database per exported source database is created at run time, all under this stage\'s prefix.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:table/${props.glueDatabasePrefix}_*/*]`,
-        reason: 'Tables mirror the exported tables, known only at run time; limited to this stage\'s databases.',
-      },
-    );
+    if (props.catalog === 'crawler') {
+      const { crawler, starter } = this.createCrawler(props);
+      this.crawler = crawler;
+      this.registerCatalog = starter;
+    } else {
+      this.registerCatalog = this.createCatalogFunction(props);
+    }
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -154,6 +130,128 @@ export class ExportWorkflow extends Construct {
         reason: 'The workflow invokes versions of its own functions (set by the CDK).',
       })),
     );
+  }
+
+  private createCatalogFunction(props: ExportWorkflowProps): SnaplakeFunction {
+    const stack = Stack.of(this);
+    const glueArn = (resource: string) => `arn:${stack.partition}:glue:${stack.region}:${stack.account}:${resource}`;
+    const fn = new SnaplakeFunction(this, 'RegisterCatalog', {
+      handler: 'register-catalog',
+      description: 'Catalogs a complete export in Glue from its own metadata, with a history partition per export',
+      timeout: Duration.minutes(15),
+      memorySize: 512,
+      environment: {
+        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        GLUE_DATABASE_PREFIX: props.glueDatabasePrefix,
+        EXPORT_RETENTION_DAYS: String(props.exportRetentionDays),
+      },
+    });
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.exportBucket.bucketArn] }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exportBucket.arnForObjects('*')] }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'glue:CreateDatabase', 'glue:GetDatabase', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
+      ],
+      resources: [
+        glueArn('catalog'),
+        glueArn(`database/${props.glueDatabasePrefix}_*`),
+        glueArn(`table/${props.glueDatabasePrefix}_*/*`),
+      ],
+    }));
+    Validations.of(fn.role).acknowledge(
+      { id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'The function reads export metadata files, whose names RDS makes per export.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:database/${props.glueDatabasePrefix}_*]`,
+        reason: 'One Glue database per exported source database is created at run time, all under this stage\'s prefix.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:table/${props.glueDatabasePrefix}_*/*]`,
+        reason: 'Tables mirror the exported tables, known only at run time; limited to this stage\'s databases.',
+      },
+    );
+
+    return fn;
+  }
+
+  /** The classic design: one crawler for the stage, pointed at each completed export's prefix. */
+  private createCrawler(props: ExportWorkflowProps): { crawler: glue.CfnCrawler; starter: SnaplakeFunction } {
+    const stack = Stack.of(this);
+    const glueArn = (resource: string) => `arn:${stack.partition}:glue:${stack.region}:${stack.account}:${resource}`;
+    const crawlerName = `${props.glueDatabasePrefix.replace(/_/g, '-')}-exports`;
+    const role = new iam.Role(this, 'CrawlerRole', {
+      assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
+      description: 'Assumed by the Glue crawler to read exports and write their tables',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.exportBucket.bucketArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exportBucket.arnForObjects('*')] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition', 'glue:BatchCreatePartition', 'glue:UpdatePartition', 'glue:BatchUpdatePartition',
+      ],
+      resources: [glueArn('catalog'), glueArn(`database/${props.glueDatabasePrefix}_*`), glueArn(`table/${props.glueDatabasePrefix}_*/*`)],
+    }));
+    const crawlerLogs = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws-glue/crawlers*`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+      resources: [crawlerLogs],
+    }));
+    const securityConfiguration = new glue.CfnSecurityConfiguration(this, 'CrawlerSecurity', {
+      name: `${crawlerName}-security`,
+      encryptionConfiguration: {
+        cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: props.dataKey.keyArn },
+        s3Encryptions: [{ s3EncryptionMode: 'SSE-KMS', kmsKeyArn: props.dataKey.keyArn }],
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: props.dataKey.keyArn },
+      },
+    });
+    // Crawler logs are encrypted with the stage key: CloudWatch Logs must be allowed to use it.
+    props.dataKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    const crawler = new glue.CfnCrawler(this, 'Crawler', {
+      name: crawlerName,
+      role: role.roleArn,
+      databaseName: `${props.glueDatabasePrefix}_crawled`,
+      description: `snaplake ${props.stageName}: crawls one completed export at a time`,
+      targets: { s3Targets: [{ path: props.exportBucket.s3UrlForObject() }] },
+      crawlerSecurityConfiguration: securityConfiguration.name,
+      schemaChangePolicy: { updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG' },
+      recrawlPolicy: { recrawlBehavior: 'CRAWL_EVERYTHING' },
+    });
+    crawler.addDependency(securityConfiguration);
+
+    const starter = new SnaplakeFunction(this, 'StartCrawler', {
+      handler: 'start-crawler',
+      description: 'Points the stage crawler at one completed export and starts it',
+      environment: { CRAWLER_NAME: crawlerName, EXPORT_BUCKET_NAME: props.exportBucket.bucketName, GLUE_DATABASE_PREFIX: props.glueDatabasePrefix },
+    });
+    starter.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['glue:UpdateCrawler', 'glue:StartCrawler'],
+      resources: [glueArn(`crawler/${crawlerName}`)],
+    }));
+    starter.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['glue:CreateDatabase'],
+      resources: [glueArn('catalog'), glueArn(`database/${props.glueDatabasePrefix}_*`)],
+    }));
+    const databaseWildcard = {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:database/${props.glueDatabasePrefix}_*]`,
+      reason: 'One Glue database per exported source database is created at run time, all under this stage\'s prefix.',
+    };
+    Validations.of(starter.role).acknowledge(databaseWildcard);
+    Validations.of(role).acknowledge(
+      databaseWildcard,
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${stack.region}:${stack.account}:table/${props.glueDatabasePrefix}_*/*]`,
+        reason: 'The crawler creates tables named after the exported tables, known only at run time; limited to this stage\'s databases.',
+      },
+      { id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'The crawler reads the Parquet files of an export, whose names RDS makes.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:/aws-glue/crawlers*]`,
+        reason: 'Glue writes crawler logs to its own fixed log group and streams named per run.',
+      },
+    );
+    return { crawler, starter };
   }
 
   private definition(props: ExportWorkflowProps): sfn.IChainable {
@@ -199,7 +297,9 @@ export class ExportWorkflow extends Construct {
       'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
     }, '$.export')
       // Five exports at most run in an account at once: wait (up to ~10 hours in all) for a free place.
-      .addRetry({ errors: ['ExportLimitReached'], interval: Duration.minutes(5), backoffRate: 1.5, maxAttempts: 10, maxDelay: Duration.hours(1), jitterStrategy: sfn.JitterType.FULL })
+      .addRetry({
+        errors: ['ExportLimitReached'], interval: Duration.minutes(5), backoffRate: 1.5, maxAttempts: 10, maxDelay: Duration.hours(1), jitterStrategy: sfn.JitterType.FULL,
+      })
       .addCatch(notifyFailure, catchAll);
     const notifyStarted = notify('Notify started', {
       'event': 'export-started',
@@ -216,13 +316,7 @@ export class ExportWorkflow extends Construct {
       parameters: { 'Error.$': "States.Format('Export{}', $.export.status)", 'Cause.$': "States.Format('export {} is {}: {}', $.snapshot.exportTaskIdentifier, $.export.status, $.export.failureCause)" },
       resultPath: '$.error',
     });
-    const register = invoke('Register catalog', this.registerCatalog, {
-      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
-      'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
-      'engine.$': '$.snapshot.engine',
-      'snapshotTime.$': '$.snapshot.snapshotTime',
-    }, '$.catalog').addCatch(notifyFailure, catchAll);
-    const notifyCompleted = notify('Notify completed', {
+    const completed = {
       'event': 'export-completed',
       'stage': props.stageName,
       'startedAt.$': '$$.Execution.StartTime',
@@ -230,9 +324,26 @@ export class ExportWorkflow extends Construct {
       'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
       'totalExtractedDataInGB.$': '$.export.totalExtractedDataInGB',
       'skippedByExport.$': '$.export.warningMessage',
-      'tables.$': '$.catalog.tables',
-      'skippedByCatalog.$': '$.catalog.skipped',
-    });
+    };
+    const register = props.catalog === 'crawler'
+      ? invoke('Start crawler', this.registerCatalog, {
+        'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+        'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
+      }, '$.catalog')
+        // One crawler serves the stage: an export waits while it crawls another.
+        .addRetry({
+          errors: ['CrawlerBusy'], interval: Duration.minutes(1), backoffRate: 1.5, maxAttempts: 10, maxDelay: Duration.minutes(15), jitterStrategy: sfn.JitterType.FULL,
+        })
+        .addCatch(notifyFailure, catchAll)
+      : invoke('Register catalog', this.registerCatalog, {
+        'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+        'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
+        'engine.$': '$.snapshot.engine',
+        'snapshotTime.$': '$.snapshot.snapshotTime',
+      }, '$.catalog').addCatch(notifyFailure, catchAll);
+    const notifyCompleted = notify('Notify completed', props.catalog === 'crawler'
+      ? { ...completed, 'crawler.$': '$.catalog' }
+      : { ...completed, 'tables.$': '$.catalog.tables', 'skippedByCatalog.$': '$.catalog.skipped' });
 
     const exportLoop = waitForExport.next(describe).next(new sfn.Choice(this, 'Export done?')
       .when(sfn.Condition.stringEquals('$.export.status', 'COMPLETE'), register.next(notifyCompleted).next(new sfn.Succeed(this, 'Exported')))
