@@ -178,3 +178,10 @@ describe('catalog: crawler', () => {
     }
   });
 });
+
+test('the export role can use the stage key that encrypts the export bucket', () => {
+  const statements = Object.values(pipeline.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref.startsWith('ExportRole')))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'] })]));
+});

@@ -50,6 +50,8 @@ export class ExportPipelineStack extends Stack {
       actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
       resources: [exportBucket.arnForObjects('*')],
     }));
+    // The bucket encrypts with the stage key by default, so writing an export needs the key too.
+    this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], resources: [dataKey.keyArn] }));
     Validations.of(this.exportRole).acknowledge({
       id: wildcardOnArnOf(exportBucket, '/*'),
       reason: 'RDS names the objects of an export itself; the role may write only inside the export bucket.',

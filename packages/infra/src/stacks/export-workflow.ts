@@ -151,7 +151,7 @@ export class ExportWorkflow extends Construct {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [
-        'glue:CreateDatabase', 'glue:GetDatabase', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:CreateDatabase', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
         'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
       ],
       resources: [
@@ -219,7 +219,7 @@ export class ExportWorkflow extends Construct {
       schemaChangePolicy: { updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'LOG' },
       recrawlPolicy: { recrawlBehavior: 'CRAWL_EVERYTHING' },
     });
-    crawler.addDependency(securityConfiguration);
+    crawler.addResourceDependency(securityConfiguration);
 
     const starter = new SnaplakeFunction(this, 'StartCrawler', {
       handler: 'start-crawler',
