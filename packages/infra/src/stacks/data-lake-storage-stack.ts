@@ -41,26 +41,8 @@ export class DataLakeStorageStack extends Stack {
       id: 'AwsSolutions-S1',
       reason: 'This bucket receives the server access logs of the export bucket; logging it into itself would loop.',
     });
-    this.exportBucket = new s3.Bucket(this, 'Exports', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.dataKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'exports/',
-      lifecycleRules: [{ expiration: Duration.days(props.stage.exportRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-    });
-    this.queryResultsBucket = new s3.Bucket(this, 'QueryResults', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.dataKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'query-results/',
-      lifecycleRules: [{ expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-    });
+    this.exportBucket = this.dataBucket('Exports', 'exports/', Duration.days(props.stage.exportRetentionDays));
+    this.queryResultsBucket = this.dataBucket('QueryResults', 'query-results/', Duration.days(30));
     this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
       name: `${props.project}-${props.stage.name}`,
       description: `snaplake ${props.stage.name}: queries of the exported data lake`,
@@ -76,6 +58,20 @@ export class DataLakeStorageStack extends Stack {
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.dataKey.keyArn },
         },
       },
+    });
+  }
+
+  /** A private bucket encrypted with the stage key, TLS only, logged, whose objects expire. */
+  private dataBucket(id: string, logsPrefix: string, expiration: Duration): s3.Bucket {
+    return new s3.Bucket(this, id, {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: logsPrefix,
+      lifecycleRules: [{ expiration, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
   }
 }
