@@ -8,3 +8,4 @@ export * from './export-metadata';
 export * from './type-mapping';
 export * from './catalog';
 export * from './glue';
+export * from './scheduled-query';
