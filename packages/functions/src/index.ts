@@ -9,3 +9,5 @@ export * from './export-files';
 export * from './register-catalog';
 export * from './start-workflow';
 export * from './start-crawler';
+export * from './athena-query';
+export * from './scheduled-query-steps';
