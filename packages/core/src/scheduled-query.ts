@@ -36,7 +36,8 @@ const KNOWN_FIELDS = ['name', 'schedule', 'timezone', 'catalog', 'database', 'wo
 const QUERY_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const CRON = /^cron\(\S+( \S+){5}\)$|^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/;
 const TIMEZONE = /^(UTC|[A-Za-z]+(\/[A-Za-z0-9_+-]+)+)$/;
-const IDENTIFIER = /^[A-Za-z0-9_:-]{1,255}$/;
+// `{project}` and `{stage}` may stand in names; the app fills them in per stage.
+const IDENTIFIER = /^[A-Za-z0-9_:{}-]{1,255}$/;
 
 /**
  * Reads a query file: `-- field: value` comment lines at the top, then the SQL.
@@ -82,7 +83,7 @@ export function parseQueryFile(text: string, fileName: string): QueryDefinition 
   const catalog = fields.catalog || 'AwsDataCatalog';
   if (!IDENTIFIER.test(catalog)) fail('catalog', `'${catalog}' is not a catalog name`);
   const workgroup = fields.workgroup || undefined;
-  if (workgroup !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) fail('workgroup', `'${workgroup}' is not a workgroup name`);
+  if (workgroup !== undefined && !/^[A-Za-z0-9._{}-]{1,128}$/.test(workgroup)) fail('workgroup', `'${workgroup}' is not a workgroup name`);
   const parameters = splitList(fields.parameters).map((p) => {
     if (!(RUN_PARAMETERS as readonly string[]).includes(p)) fail('parameters', `'${p}' is not a run value (known: ${RUN_PARAMETERS.join(', ')})`);
     return p as RunParameter;

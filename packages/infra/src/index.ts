@@ -8,3 +8,5 @@ export * from './stacks/data-lake-storage-stack';
 export * from './stacks/export-pipeline-stack';
 export * from './stacks/federated-query-stack';
 export * from './stacks/export-workflow';
+export * from './queries';
+export * from './stacks/scheduled-query-stack';

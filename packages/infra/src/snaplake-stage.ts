@@ -1,9 +1,11 @@
 import { StageConfig } from '@snaplake/core';
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { loadQueries } from './queries';
 import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
 import { FederatedQueryStack } from './stacks/federated-query-stack';
+import { ScheduledQueryStack } from './stacks/scheduled-query-stack';
 
 export interface SnaplakeStageProps extends StageProps {
   readonly project: string;
@@ -16,6 +18,8 @@ export class SnaplakeStage extends Stage {
   readonly exportPipeline: ExportPipelineStack;
   /** Only in stages that configure federated queries. */
   readonly federatedQuery?: FederatedQueryStack;
+  /** Only in stages with scheduled queries (SQL files in packages/infra/queries). */
+  readonly scheduledQueries?: ScheduledQueryStack;
 
   constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
     super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
@@ -32,6 +36,21 @@ export class SnaplakeStage extends Stage {
       this.federatedQuery = new FederatedQueryStack(this, 'FederatedQuery', {
         stackName: stackName('federated-query'),
         federatedQueries: props.stage.federatedQueries,
+      });
+    }
+    const queries = loadQueries(props.stage.name, props.project);
+    if (queries.length > 0) {
+      this.scheduledQueries = new ScheduledQueryStack(this, 'ScheduledQueries', {
+        stackName: stackName('scheduled-queries'),
+        project: props.project,
+        stageName: props.stage.name,
+        queries,
+        resultsBucket: this.storage.queryResultsBucket,
+        exportBucket: this.storage.exportBucket,
+        dataKey: this.storage.dataKey,
+        notifications: this.exportPipeline.notifications,
+        notificationsKey: this.exportPipeline.notificationsKey,
+        connectors: this.federatedQuery?.connectors,
       });
     }
   }

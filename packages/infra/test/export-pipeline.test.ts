@@ -185,3 +185,15 @@ test('the export role can use the stage key that encrypts the export bucket', ()
     .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
   expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'] })]));
 });
+
+test('the workflow can publish to the encrypted notification topic (sns:Publish and the key)', () => {
+  const machine = Object.values(pipeline.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+  const roleRef = machine.Properties.RoleArn['Fn::GetAtt'][0];
+  const statements = Object.values(pipeline.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleRef))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  expect(statements).toEqual(expect.arrayContaining([
+    expect.objectContaining({ Action: 'sns:Publish' }),
+    expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^NotificationsKey/), 'Arn'] } }),
+  ]));
+});

@@ -26,6 +26,7 @@ describe('stages', () => {
     expect(stacksIn(stages[0]!).map((s) => [s.stackName, s.account, s.region])).toEqual([
       ['snaplake-dev-storage', '111111111111', 'eu-west-1'],
       ['snaplake-dev-export-pipeline', '111111111111', 'eu-west-1'],
+      ['snaplake-dev-scheduled-queries', '111111111111', 'eu-west-1'],
     ]);
   });
 });

@@ -33,6 +33,8 @@ export class ExportPipelineStack extends Stack {
   /** The role RDS assumes to write an export into the bucket. */
   readonly exportRole: iam.Role;
   readonly notifications: sns.Topic;
+  /** Encrypts the notification topic; publishers need GenerateDataKey and Decrypt on it. */
+  readonly notificationsKey: kms.Key;
   readonly workflow: ExportWorkflow;
   readonly startWorkflow: SnaplakeFunction;
 
@@ -57,7 +59,7 @@ export class ExportPipelineStack extends Stack {
       reason: 'RDS names the objects of an export itself; the role may write only inside the export bucket.',
     });
 
-    const notificationsKey = new kms.Key(this, 'NotificationsKey', {
+    const notificationsKey = this.notificationsKey = new kms.Key(this, 'NotificationsKey', {
       description: `snaplake ${stage.name}: encrypts export notifications`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -83,6 +85,9 @@ export class ExportPipelineStack extends Stack {
       databases: stage.databases,
       catalog: stage.catalog,
     });
+
+    // Publishing to an encrypted topic needs the key: without this, every notification would fail.
+    allowPublishing(this.workflow.stateMachine.role, notificationsKey);
 
     // Every snapshot of the databases exported on each snapshot: RDS event -> one execution per snapshot.
     const watched = stage.databases.filter((db) => db.trigger === 'every-snapshot');
@@ -163,4 +168,9 @@ export class ExportPipelineStack extends Stack {
     alarm('TriggersDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       `snaplake ${stage.name}: a snapshot event or schedule could not start the export workflow`);
   }
+}
+
+/** What a publisher to the encrypted notification topic needs on its key (sns:Publish is granted by the task). */
+export function allowPublishing(publisher: iam.IRole, key: kms.IKey): void {
+  publisher.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
 }

@@ -1,0 +1,263 @@
+import { AthenaRdsConnector } from '@snaplake/connector';
+import { QueryDefinition } from '@snaplake/core';
+import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { wildcardOnArnOf } from '../nag';
+import { SnaplakeFunction } from '../snaplake-function';
+import { allowPublishing } from './export-pipeline-stack';
+
+export interface ScheduledQueryStackProps extends StackProps {
+  readonly project: string;
+  readonly stageName: string;
+  readonly queries: readonly QueryDefinition[];
+  readonly resultsBucket: s3.IBucket;
+  readonly exportBucket: s3.IBucket;
+  readonly dataKey: kms.IKey;
+  readonly notifications: sns.ITopic;
+  readonly notificationsKey: kms.IKey;
+  /** Connectors whose catalogs queries may name; the runner gets `grantQuery` on those it uses. */
+  readonly connectors?: readonly AthenaRdsConnector[];
+}
+
+/** Times a failed-but-retryable query (Athena's `AthenaError.Retryable`) is run in all. */
+const QUERY_ATTEMPTS = 3;
+const BYTES_SCANNED_CUTOFF = 100 * 1024 ** 3;
+
+/**
+ * Runs the SQL files of `packages/infra/queries` on their schedules: EventBridge Scheduler starts a
+ * workflow per run, which starts the query, waits for it with Wait states (so a long query never
+ * hits Lambda's 15 minutes), retries only retryable failures, keeps `latest.csv` when asked,
+ * records metrics, and notifies the stage topic of failures with Athena's message.
+ */
+export class ScheduledQueryStack extends Stack {
+  readonly workgroup: athena.CfnWorkGroup;
+  readonly stateMachine: sfn.StateMachine;
+  /** The role queries run with: grant it access to what queries read. */
+  readonly runnerRole: iam.IRole;
+  readonly schedules: scheduler.CfnSchedule[];
+
+  constructor(scope: Construct, id: string, props: ScheduledQueryStackProps) {
+    super(scope, id, props);
+    const arn = (service: string, resource: string) => `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
+    const workgroupName = `${props.project}-${props.stageName}-scheduled`;
+    // Not enforced: each run chooses its own result folder, <query name>/<run date>/, still KMS-encrypted.
+    this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
+      name: workgroupName,
+      description: `snaplake ${props.stageName}: scheduled queries`,
+      recursiveDeleteOption: false,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: false,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: props.resultsBucket.s3UrlForObject('scheduled/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.dataKey.keyArn },
+        },
+      },
+    });
+
+    const start = new SnaplakeFunction(this, 'StartQuery', {
+      handler: 'start-scheduled-query',
+      description: 'Starts one run of a scheduled query with its run values as parameters',
+      environment: { RESULTS_BUCKET_NAME: props.resultsBucket.bucketName, WORKGROUP: workgroupName, RESULTS_KMS_KEY_ARN: props.dataKey.keyArn },
+    });
+    const check = new SnaplakeFunction(this, 'CheckQuery', {
+      handler: 'check-scheduled-query',
+      description: 'Checks a running scheduled query and says when to check again',
+    });
+    const finish = new SnaplakeFunction(this, 'FinishQuery', {
+      handler: 'finish-scheduled-query',
+      description: 'Records the metrics of a scheduled query run and keeps latest.csv',
+      environment: { RESULTS_BUCKET_NAME: props.resultsBucket.bucketName, METRICS_NAMESPACE: `snaplake/${props.stageName}/scheduled-queries` },
+    });
+    this.runnerRole = start.role;
+
+    // The runner: Athena on its workgroups only, Glue read on the databases its queries name, S3 read on the data, write on the results.
+    const workgroups = [...new Set([workgroupName, ...props.queries.map((q) => q.workgroup).filter((w): w is string => w !== undefined)])];
+    start.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+      resources: workgroups.map((w) => arn('athena', `workgroup/${w}`)),
+    }));
+    check.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['athena:GetQueryExecution'],
+      resources: workgroups.map((w) => arn('athena', `workgroup/${w}`)),
+    }));
+    const glueDatabases = [...new Set(props.queries.filter((q) => q.catalog === 'AwsDataCatalog').map((q) => q.database))];
+    if (glueDatabases.length > 0) {
+      start.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+        resources: [arn('glue', 'catalog'), ...glueDatabases.flatMap((db) => [arn('glue', `database/${db}`), arn('glue', `table/${db}/*`)])],
+      }));
+      start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [props.exportBucket.bucketArn] }));
+      start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exportBucket.arnForObjects('*')] }));
+    }
+    start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [props.resultsBucket.bucketArn] }));
+    start.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: props.queries.map((q) => props.resultsBucket.arnForObjects(`${q.name}/*`)),
+    }));
+    start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+    for (const connector of props.connectors ?? []) {
+      if (props.queries.some((q) => q.catalog === connector.catalogName)) {
+        connector.grantQuery(start.role);
+        start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['athena:GetDataCatalog'], resources: [arn('athena', `datacatalog/${connector.catalogName}`)] }));
+      }
+    }
+    finish.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: props.queries.map((q) => props.resultsBucket.arnForObjects(`${q.name}/*`)),
+    }));
+    finish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+
+    const resultWildcards = props.queries.map((q) => ({
+      id: wildcardOnArnOf(props.resultsBucket, `/${q.name}/*`),
+      reason: `Athena names result files per query execution; ${q.name} may write only under its own folder.`,
+    }));
+    Validations.of(start.role).acknowledge(
+      ...resultWildcards,
+      { id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'Queries read the Parquet files of exports, named by RDS.' },
+      ...glueDatabases.map((db) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${this.region}:${this.account}:table/${db}/*]`,
+        reason: `Tables of ${db} follow the exported tables and are read, never written.`,
+      })),
+    );
+    Validations.of(finish.role).acknowledge(...resultWildcards);
+
+    this.stateMachine = new sfn.StateMachine(this, 'Runs', {
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(start, check, finish, props)),
+      timeout: Duration.hours(5),
+      tracingEnabled: true,
+      logs: { destination: new logs.LogGroup(this, 'RunLogs', { retention: logs.RetentionDays.ONE_YEAR }), level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: `snaplake ${props.stageName}: one run of a scheduled query`,
+    });
+    allowPublishing(this.stateMachine.role, props.notificationsKey);
+    Validations.of(this.stateMachine).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
+      ...[start, check, finish].map((fn) => ({ id: wildcardOnArnOf(fn.function, ':*'), reason: 'The workflow invokes versions of its own functions (set by the CDK).' })),
+    );
+
+    const deadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the query schedules.' });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'Lets EventBridge Scheduler start scheduled query runs',
+    });
+    this.stateMachine.grantStartExecution(schedulerRole);
+    deadLetters.grantSendMessages(schedulerRole);
+
+    this.schedules = props.queries.map((query) => new scheduler.CfnSchedule(this, `Schedule-${query.name}`, {
+      name: `${props.project}-${props.stageName}-${query.name}`.slice(0, 64),
+      description: `snaplake ${props.stageName}: run ${query.name}`,
+      scheduleExpression: query.schedule,
+      scheduleExpressionTimezone: query.timezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.stateMachine.stateMachineArn,
+        roleArn: schedulerRole.roleArn,
+        input: JSON.stringify({
+          query: {
+            name: query.name,
+            sql: query.sql,
+            catalog: query.catalog,
+            database: query.database,
+            workgroup: query.workgroup,
+            parameters: query.parameters,
+            timezone: query.timezone,
+            keepLatest: query.keepLatest,
+          },
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        }),
+        retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: deadLetters.queueArn },
+      },
+    }));
+
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => new cloudwatch.Alarm(this, name, {
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: description,
+    }).addAlarmAction(new cwActions.SnsAction(props.notifications));
+    alarm('RunsFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), `snaplake ${props.stageName}: a scheduled query failed`);
+    alarm('SchedulesDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      `snaplake ${props.stageName}: a schedule could not start its query`);
+  }
+
+  private definition(start: SnaplakeFunction, check: SnaplakeFunction, finish: SnaplakeFunction, props: ScheduledQueryStackProps): sfn.IChainable {
+    const invoke = (name: string, fn: SnaplakeFunction, payload: Record<string, unknown>, resultPath: string) => new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: fn.function, payload: sfn.TaskInput.fromObject(payload), payloadResponseOnly: true, resultPath, retryOnServiceExceptions: false,
+    }).addRetry({
+      errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'TooManyRequestsException', 'ThrottlingException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const failed = new sfn.Fail(this, 'Failed', { error: 'QueryFailed', causePath: '$.error.Cause' });
+    const notifyFailure = new tasks.SnsPublish(this, 'Notify failure', {
+      topic: props.notifications,
+      subject: `snaplake ${props.stageName}: scheduled query failed`,
+      message: sfn.TaskInput.fromObject({
+        'event': 'query-failed',
+        'stage': props.stageName,
+        'query.$': '$.query.name',
+        'scheduledTime.$': '$.scheduledTime',
+        'error.$': '$.error.Error',
+        'cause.$': '$.error.Cause',
+        'execution.$': '$$.Execution.Id',
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    }).next(failed);
+    const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
+
+    const readRun = new sfn.Pass(this, 'Read run', {
+      parameters: { 'query.$': '$.query', 'scheduledTime.$': '$.scheduledTime', 'attempt': 1 },
+    });
+    const startQuery = invoke('Start query', start, { 'query.$': '$.query', 'scheduledTime.$': '$.scheduledTime', 'attempt.$': '$.attempt' }, '$.run')
+      .addCatch(notifyFailure, catchAll);
+    const waitForQuery = new sfn.Wait(this, 'Wait for query', { time: sfn.WaitTime.secondsPath('$.run.nextDelaySeconds') });
+    const checkQuery = invoke('Check query', check, { 'queryExecutionId.$': '$.run.queryExecutionId', 'check.$': '$.run.check' }, '$.run')
+      .addCatch(notifyFailure, catchAll);
+    const recordSuccess = invoke('Record success', finish, { 'query.$': '$.query', 'status.$': '$.run', 'outcome': 'succeeded' }, '$.finished')
+      .addCatch(notifyFailure, catchAll);
+    const recordFailure = invoke('Record failure', finish, { 'query.$': '$.query', 'status.$': '$.run', 'outcome': 'failed' }, '$.finished')
+      .addCatch(notifyFailure, catchAll);
+    const queryFailed = new sfn.Pass(this, 'Query failed', {
+      parameters: { 'Error.$': "States.Format('Query{}', $.run.state)", 'Cause.$': "States.Format('query {} {}: {}', $.run.queryExecutionId, $.run.state, $.run.reason)" },
+      resultPath: '$.error',
+    });
+    const nextAttempt = new sfn.Pass(this, 'Next attempt', {
+      parameters: { 'query.$': '$.query', 'scheduledTime.$': '$.scheduledTime', 'attempt.$': 'States.MathAdd($.attempt, 1)' },
+    });
+
+    return readRun.next(startQuery).next(waitForQuery).next(checkQuery).next(new sfn.Choice(this, 'Query done?')
+      .when(sfn.Condition.stringEquals('$.run.state', 'SUCCEEDED'), recordSuccess.next(new sfn.Succeed(this, 'Done')))
+      .when(sfn.Condition.and(
+        sfn.Condition.stringEquals('$.run.state', 'FAILED'),
+        sfn.Condition.booleanEquals('$.run.retryable', true),
+        sfn.Condition.numberLessThan('$.attempt', QUERY_ATTEMPTS),
+      ), nextAttempt.next(startQuery))
+      .when(sfn.Condition.or(sfn.Condition.stringEquals('$.run.state', 'FAILED'), sfn.Condition.stringEquals('$.run.state', 'CANCELLED')),
+        recordFailure.next(queryFailed).next(notifyFailure))
+      .otherwise(waitForQuery));
+  }
+}

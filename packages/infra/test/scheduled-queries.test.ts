@@ -1,0 +1,231 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSnaplakeConfig, QueryDefinitionError } from '@snaplake/core';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { buildApp, DEFAULT_QUERIES_DIR, loadQueries, nagFindings, stacksIn } from '../src';
+
+function queriesDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'queries-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('loadQueries', () => {
+  test('the committed queries load for every stage with {project} and {stage} filled in', () => {
+    const queries = loadQueries('prod', 'snaplake', DEFAULT_QUERIES_DIR);
+    expect(queries.map((q) => [q.name, q.database])).toEqual([
+      ['daily_orders', 'snaplake_prod_orders_db_shop'],
+      ['orders_history_check', 'snaplake_prod_orders_db_shop'],
+    ]);
+  });
+
+  test('a query limited to some stages is left out of the others', () => {
+    const dir = queriesDir({ 'a.sql': '-- name: a\n-- schedule: rate(1 hour)\n-- database: db\n-- stages: prod\nSELECT 1' });
+    expect(loadQueries('dev', 'p', dir)).toEqual([]);
+    expect(loadQueries('prod', 'p', dir).map((q) => q.name)).toEqual(['a']);
+  });
+
+  test('two files with one name fail naming both files', () => {
+    const dir = queriesDir({
+      'a.sql': '-- name: same\n-- schedule: rate(1 hour)\n-- database: db\nSELECT 1',
+      'b.sql': '-- name: same\n-- schedule: rate(1 hour)\n-- database: db\nSELECT 2',
+    });
+    expect(() => loadQueries('dev', 'p', dir)).toThrow(new QueryDefinitionError("b.sql: name: 'same' is already used by a.sql"));
+  });
+});
+
+const config = parseSnaplakeConfig({
+  project: 'snaplake',
+  stages: [{
+    name: 'prod',
+    account: '333333333333',
+    region: 'eu-west-1',
+    databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
+    federatedQueries: [{
+      functionName: 'orders-live',
+      engine: 'postgresql',
+      host: 'db.example.internal',
+      databaseName: 'orders',
+      secretName: 'athena/orders',
+      catalogName: 'orders_live',
+      vpc: { vpcId: 'vpc-0123abcd', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0123abcd'] },
+    }],
+  }],
+});
+const federatedQueryDir = queriesDir({
+  'live.sql': '-- name: live_orders\n-- schedule: cron(0 * * * ? *)\n-- catalog: orders_live\n-- database: public\nSELECT count(*) FROM orders',
+  'lake.sql': '-- name: lake_orders\n-- schedule: cron(0 6 * * ? *)\n-- timezone: Europe/Paris\n-- database: {project}_{stage}_orders_db_shop\n-- parameters: run_date\n-- latest: true\n'
+    + 'SELECT count(*) FROM orders_history WHERE snapshot_time >= CAST(? AS varchar)',
+});
+
+function scheduledStack() {
+  process.env.SNAPLAKE_QUERIES_DIR = federatedQueryDir;
+  try {
+    return buildApp(config).stages[0]!.scheduledQueries!;
+  } finally {
+    delete process.env.SNAPLAKE_QUERIES_DIR;
+  }
+}
+
+describe('scheduled query stack', () => {
+  const template = Template.fromStack(scheduledStack());
+
+  test('each query has a schedule with its time zone, no flexible window, retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'snaplake-prod-lake_orders',
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        Input: Match.serializedJson(Match.objectLike({
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+          query: Match.objectLike({ name: 'lake_orders', database: 'snaplake_prod_orders_db_shop', parameters: ['run_date'], keepLatest: true }),
+        })),
+      }),
+    });
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  });
+
+  test('the runner may use its workgroup only, read the Glue databases its queries name, and write only its queries\' result folders', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref.startsWith('StartQueryRole')))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const find = (action: string) => statements.find((s: any) => [s.Action].flat().includes(action));
+    const workgroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:eu-west-1:333333333333:workgroup/snaplake-prod-scheduled']] };
+    expect(find('athena:StartQueryExecution').Resource).toEqual(workgroupArn);
+    expect(find('glue:GetTable').Resource).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:333333333333:catalog']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:333333333333:database/snaplake_prod_orders_db_shop']] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:333333333333:table/snaplake_prod_orders_db_shop/*']] },
+    ]);
+    const resultFolders = find('s3:PutObject').Resource.map((r: any) => r['Fn::Join'][1][1]).sort();
+    expect(resultFolders).toEqual(['/lake_orders/*', '/live_orders/*']);
+    expect(statements.flatMap((s: any) => [s.Action].flat()).filter((a: string) => a.endsWith('*'))).toEqual([]);
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  test('a query on the federated catalog gives the runner the connector\'s grantQuery', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref.startsWith('StartQueryRole')))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction' }),
+      expect.objectContaining({ Action: 'athena:GetDataCatalog' }),
+    ]));
+  });
+
+  test('the scheduled-query workgroup lets each run choose its folder, encrypted, with a scan cutoff', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'snaplake-prod-scheduled',
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: false,
+        BytesScannedCutoffPerQuery: 107374182400,
+        ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: Match.anyValue() } }),
+      }),
+    });
+  });
+
+  test('failed runs raise an alarm on the stage topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', AlarmActions: [Match.anyValue()] });
+  });
+
+  test('the stack has no unacknowledged cdk-nag finding', () => {
+    const fresh = (() => {
+      process.env.SNAPLAKE_QUERIES_DIR = federatedQueryDir;
+      try {
+        return buildApp(config).stages[0]!;
+      } finally {
+        delete process.env.SNAPLAKE_QUERIES_DIR;
+      }
+    })();
+    for (const stack of stacksIn(fresh)) {
+      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
+    }
+  });
+});
+
+describe('a scheduled run, executed locally from the synthesized definition', () => {
+  const definition = (() => {
+    const machine = Object.values(Template.fromStack(scheduledStack()).findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+    const render = (part: any): string => {
+      if (typeof part === 'string') return part;
+      if (part['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:333333333333:function:${part['Fn::GetAtt'][0]}`;
+      if (part.Ref === 'AWS::Partition') return 'aws';
+      if (part.Ref) return `arn:aws:sns:eu-west-1:333333333333:${part.Ref}`;
+      if (part['Fn::ImportValue']) return 'arn:aws:sns:eu-west-1:333333333333:imported';
+      throw new Error(`cannot render ${JSON.stringify(part)}`);
+    };
+    const d = machine.Properties.DefinitionString;
+    return JSON.parse(typeof d === 'string' ? d : d['Fn::Join'][1].map(render).join(''));
+  })();
+  const input = { query: { name: 'lake_orders', sql: 'SELECT 1', database: 'db', parameters: [], timezone: 'UTC', keepLatest: false }, scheduledTime: '2026-11-21T06:00:00Z' };
+  const status = (state: string, extra: Record<string, unknown> = {}) => ({ queryExecutionId: 'q1', state, reason: '', retryable: false, bytesScanned: 10, runTimeMs: 5, outputLocation: 's3://r/q1.csv', ...extra });
+
+  async function run(checks: Record<string, unknown>[]) {
+    const calls: Record<string, any[]> = {};
+    const record = (name: string, fn: (input: any) => unknown) => async (stateInput: any) => {
+      (calls[name] ??= []).push(stateInput);
+      return fn(stateInput);
+    };
+    let i = 0;
+    const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    const execution = machine.run(input, {
+      context: { Execution: { Id: 'arn:aws:states:eu-west-1:333333333333:execution:runs:x', Input: input, StartTime: '2026-11-21T06:00:01Z' } },
+      overrides: {
+        taskResourceLocalHandlers: {
+          'Start query': record('Start query', (s) => ({
+            queryExecutionId: `q${s.attempt}`, attempt: s.attempt, resultsPrefix: 'lake_orders/2026-11-21/', check: 0, nextDelaySeconds: 1,
+          })),
+          'Check query': record('Check query', (s) => ({ ...checks[Math.min(i++, checks.length - 1)], check: s.check + 1, nextDelaySeconds: 1 })),
+          'Record success': record('Record success', () => ({ outcome: 'succeeded' })),
+          'Record failure': record('Record failure', () => ({ outcome: 'failed' })),
+          'Notify failure': record('Notify failure', () => ({})),
+        },
+        waitTimeOverrides: { 'Wait for query': 0 },
+      },
+    });
+    let error: unknown;
+    try {
+      await execution.result;
+    } catch (e) {
+      error = e;
+    }
+    return { calls, error };
+  }
+
+  test('a long query is waited for across several checks, then its success recorded', async () => {
+    const { calls, error } = await run([status('QUEUED'), status('RUNNING'), status('RUNNING'), status('SUCCEEDED')]);
+    expect(error).toBeUndefined();
+    expect(calls['Check query']!.map((c) => c.check)).toEqual([0, 1, 2, 3]);
+    expect(calls['Record success']).toHaveLength(1);
+  });
+
+  test('a retryable failure runs the query again as attempt 2', async () => {
+    const { calls, error } = await run([status('FAILED', { retryable: true, reason: 'internal' }), status('SUCCEEDED')]);
+    expect(error).toBeUndefined();
+    expect(calls['Start query']!.map((c) => c.attempt)).toEqual([1, 2]);
+  });
+
+  test('a non-retryable failure records it and notifies the stage with Athena\'s message', async () => {
+    const { calls, error } = await run([status('FAILED', { reason: "COLUMN_NOT_FOUND: 'totl'" })]);
+    expect(error).toBeDefined();
+    expect(calls['Record failure']).toHaveLength(1);
+    expect(calls['Notify failure']![0].Message).toMatchObject({ event: 'query-failed', query: 'lake_orders', error: 'QueryFAILED', cause: "query q1 FAILED: COLUMN_NOT_FOUND: 'totl'" });
+  });
+
+  test('retryable failures stop after three attempts', async () => {
+    const { calls } = await run([status('FAILED', { retryable: true, reason: 'internal' })]);
+    expect(calls['Start query']).toHaveLength(3);
+    expect(calls['Notify failure']).toHaveLength(1);
+  });
+
+  test('CANCELLED ends the run with a failure, with no further checks', async () => {
+    const { calls } = await run([status('CANCELLED', { reason: 'cancelled by user' })]);
+    expect(calls['Check query']).toHaveLength(1);
+    expect(calls['Notify failure']![0].Message).toMatchObject({ error: 'QueryCANCELLED' });
+  });
+});
