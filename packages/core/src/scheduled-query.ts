@@ -162,14 +162,16 @@ export function queryResultsPrefix(name: string, scheduledTime: string, timezone
 }
 
 /**
- * Seconds to wait before the next status check: 1, 1, 2, 3, 5, 8, ... capped at `maxSeconds`,
- * as Athena's own federation SDK polls. `check` counts from 1.
+ * Whole seconds to wait before the next status check: a Fibonacci backoff (1, 1, 2, 3, 5, 8 ... s,
+ * as Athena's own federation SDK polls), capped at `maxSeconds`, and never more than a tenth of the
+ * time already waited, so a query is noticed within max(1 s, 10% of its run time). `check` counts from 1.
  */
-export function pollDelaySeconds(check: number, maxSeconds = 55): number {
+export function pollDelaySeconds(check: number, maxSeconds = 55, elapsedSeconds?: number): number {
   if (!Number.isInteger(check) || check < 1) throw new SnaplakeError(`pollDelaySeconds: check must be a whole number >= 1, got ${check}`);
   let [a, b] = [1, 1];
   for (let i = 1; i < check && a < maxSeconds; i++) [a, b] = [b, a + b];
-  return Math.min(a, maxSeconds);
+  const tenth = elapsedSeconds === undefined ? Infinity : Math.max(1, Math.floor(elapsedSeconds / 10));
+  return Math.min(a, maxSeconds, tenth);
 }
 
 function parseTime(value: string): Date {

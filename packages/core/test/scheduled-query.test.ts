@@ -87,4 +87,14 @@ describe('run values', () => {
     expect(pollDelaySeconds(100, 30)).toBe(30);
     expect(() => pollDelaySeconds(0)).toThrow('check must be a whole number >= 1');
   });
+
+  test('the wait is never more than a tenth of the time already waited (at least 1 s)', () => {
+    expect(pollDelaySeconds(10, 55, 30)).toBe(3);
+    expect(pollDelaySeconds(10, 55, 5)).toBe(1);
+    expect(pollDelaySeconds(3, 55, 600)).toBe(2);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 100_000 }), (check, elapsed) => {
+      const delay = pollDelaySeconds(check, 55, elapsed);
+      return Number.isInteger(delay) && delay >= 1 && delay <= Math.max(1, elapsed / 10) && delay <= 55;
+    }), { numRuns: 1000 });
+  });
 });

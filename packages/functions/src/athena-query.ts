@@ -39,6 +39,8 @@ export interface QueryStatus {
   readonly bytesScanned: number;
   readonly runTimeMs: number;
   readonly outputLocation: string;
+  /** When Athena received the query (ISO), if it says. */
+  readonly submittedAt?: string;
 }
 
 /** A query ended FAILED (after the allowed retries) or CANCELLED; the message carries Athena's reason. */
@@ -97,7 +99,8 @@ export interface RunQueryOptions {
 
 /**
  * Runs a query to its end inside the caller (for short queries; long ones are awaited by Step
- * Functions): starts it, polls with a Fibonacci backoff (1, 1, 2, 3, 5 ... s, capped), retries a
+ * Functions): starts it, polls with a Fibonacci backoff (1, 1, 2, 3, 5 ... s, capped, and never more
+ * than a tenth of the time waited), retries a
  * FAILED query only when Athena says the error is retryable, and never loops on CANCELLED.
  */
 export async function runQuery(athena: AthenaClient, request: QueryRequest, options: RunQueryOptions = {}): Promise<QueryStatus> {
@@ -108,6 +111,7 @@ export async function runQuery(athena: AthenaClient, request: QueryRequest, opti
   for (let attempt = 1; ; attempt++) {
     const token = attempt === 1 ? request.clientRequestToken : `${request.clientRequestToken.slice(0, 120)}-retry${attempt}`;
     const id = await startQuery(athena, { ...request, clientRequestToken: token });
+    const attemptStarted = now();
     for (let check = 1; ; check++) {
       const status = await checkQuery(athena, id);
       if (status.state === 'SUCCEEDED') return status;
@@ -118,7 +122,7 @@ export async function runQuery(athena: AthenaClient, request: QueryRequest, opti
       }
       const waited = now() - started;
       if (waited >= (options.maxWaitMs ?? 600_000)) throw new QueryTimeoutError(id, waited);
-      await sleep(pollDelaySeconds(check, options.maxPollSeconds ?? 55) * 1000);
+      await sleep(pollDelaySeconds(check, options.maxPollSeconds ?? 55, (now() - attemptStarted) / 1000) * 1000);
     }
   }
 }
@@ -227,6 +231,7 @@ function statusOf(id: string, execution: QueryExecution | undefined): QueryStatu
     bytesScanned: execution?.Statistics?.DataScannedInBytes ?? 0,
     runTimeMs: execution?.Statistics?.TotalExecutionTimeInMillis ?? 0,
     outputLocation: execution?.ResultConfiguration?.OutputLocation ?? '',
+    submittedAt: execution?.Status?.SubmissionDateTime?.toISOString(),
   };
 }
 

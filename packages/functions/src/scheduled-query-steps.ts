@@ -56,10 +56,13 @@ export interface CheckedRun extends QueryStatus {
 }
 
 /** One status check of a running query, with the Fibonacci wait before the next one. */
-export async function checkScheduledQuery(athena: AthenaClient, input: { queryExecutionId: string; check?: number }): Promise<CheckedRun> {
+export async function checkScheduledQuery(
+  athena: AthenaClient, input: { queryExecutionId: string; check?: number }, now: () => number = Date.now,
+): Promise<CheckedRun> {
   const status = await checkQuery(athena, input?.queryExecutionId);
   const check = (input.check ?? 0) + 1;
-  return { ...status, check, nextDelaySeconds: pollDelaySeconds(check + 1) };
+  const elapsedSeconds = status.submittedAt ? (now() - Date.parse(status.submittedAt)) / 1000 : undefined;
+  return { ...status, check, nextDelaySeconds: pollDelaySeconds(check + 1, 55, elapsedSeconds) };
 }
 
 export interface FinishedRun {

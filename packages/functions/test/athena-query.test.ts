@@ -52,7 +52,8 @@ describe('runQuery', () => {
       runTimeMs: 4200,
       outputLocation: 's3://results/daily_orders/2026-11-21/q1.csv',
     });
-    expect(c.waits).toEqual([1000, 1000, 2000, 3000]);
+    // Fibonacci, but never more than a tenth of the time waited (1 s at least).
+    expect(c.waits).toEqual([1000, 1000, 1000, 1000]);
     expect(athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input).toMatchObject({
       QueryString: request.sql,
       ExecutionParameters: ["DATE '2026-11-21'"],
@@ -62,13 +63,15 @@ describe('runQuery', () => {
     });
   });
 
-  test('the backoff is capped', async () => {
-    const states = Array.from({ length: 14 }, () => execution('RUNNING'));
+  test('the backoff grows with the time waited and is capped', async () => {
+    const states = Array.from({ length: 80 }, () => execution('RUNNING'));
     let i = 0;
     athena.on(GetQueryExecutionCommand).callsFake(() => (i < states.length ? states[i++] : execution('SUCCEEDED')));
     const c = clock();
     await runQuery(client, request, { ...c, maxPollSeconds: 20, maxWaitMs: 3_600_000 });
     expect(Math.max(...c.waits)).toBe(20_000);
+    expect(c.waits.slice(0, 12)).toEqual(Array(10).fill(1000).concat([1000, 1000]));
+    expect(c.waits.every((w, i) => w <= Math.max(1000, c.waits.slice(0, i).reduce((a, b) => a + b, 0) / 10))).toBe(true);
   });
 
   test('a retryable failure is run again with a new token; a second retryable failure too, up to the attempts', async () => {

@@ -41,10 +41,13 @@ test('a retry attempt uses another token, so Athena runs the query again', async
 });
 
 test('each check says how long to wait before the next', async () => {
-  athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
-  const first = await checkScheduledQuery(new AthenaClient({}), { queryExecutionId: 'q1', check: 0 });
-  const fifth = await checkScheduledQuery(new AthenaClient({}), { queryExecutionId: 'q1', check: 4 });
-  expect([first.check, first.nextDelaySeconds, fifth.check, fifth.nextDelaySeconds]).toEqual([1, 1, 5, 8]);
+  athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING', SubmissionDateTime: new Date('2026-11-21T06:00:00Z') } } });
+  const at = (seconds: number) => () => Date.parse('2026-11-21T06:00:00Z') + seconds * 1000;
+  const first = await checkScheduledQuery(new AthenaClient({}), { queryExecutionId: 'q1', check: 0 }, at(1));
+  const fifth = await checkScheduledQuery(new AthenaClient({}), { queryExecutionId: 'q1', check: 4 }, at(300));
+  const fifthEarly = await checkScheduledQuery(new AthenaClient({}), { queryExecutionId: 'q1', check: 4 }, at(30));
+  // Fibonacci (the 6th wait is 8 s), but never more than a tenth of the time since submission.
+  expect([first.check, first.nextDelaySeconds, fifth.check, fifth.nextDelaySeconds, fifthEarly.nextDelaySeconds]).toEqual([1, 1, 5, 8, 3]);
 });
 
 test('a successful run emits its metrics and copies its result to latest.csv', async () => {
