@@ -71,7 +71,7 @@ describe('runQuery', () => {
     await runQuery(client, request, { ...c, maxPollSeconds: 20, maxWaitMs: 3_600_000 });
     expect(Math.max(...c.waits)).toBe(20_000);
     expect(c.waits.slice(0, 12)).toEqual(Array(10).fill(1000).concat([1000, 1000]));
-    expect(c.waits.every((w, i) => w <= Math.max(1000, c.waits.slice(0, i).reduce((a, b) => a + b, 0) / 10))).toBe(true);
+    expect(c.waits.every((w, n) => w <= Math.max(1000, c.waits.slice(0, n).reduce((a, b) => a + b, 0) / 10))).toBe(true);
   });
 
   test('a retryable failure is run again with a new token; a second retryable failure too, up to the attempts', async () => {
