@@ -224,7 +224,10 @@ root.addTask('lint', { exec: 'nx run-many -t lint --outputStyle=static' });
 root.compileTask.reset('nx run-many -t build --outputStyle=static');
 root.addTask('bench', {
   description: 'Runs every benchmark in bench/ (figures go to BENCHMARKS.md; no benchmark is a test)',
-  steps: [{ exec: 'nx run-many -t build --outputStyle=static' }, { exec: 'node bench/catalog.mjs' }, { exec: 'node bench/query-poll.mjs' }],
+  steps: [
+    { exec: 'nx run-many -t build --outputStyle=static' },
+    ...['cold-start', 'synth', 'catalog', 'query-poll', 'dev-loop'].map((bench) => ({ exec: `node bench/${bench}.mjs` })),
+  ],
 });
 
 new TextFile(root, '.npmrc', { lines: ['# npm 11 skips dependency install scripts; none of ours needs one.', 'fund=false', 'audit=false'] });
