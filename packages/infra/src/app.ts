@@ -1,12 +1,28 @@
 import { SnaplakeConfig } from '@snaplake/core';
 import { App } from 'aws-cdk-lib';
 import { SnaplakeStage } from './snaplake-stage';
+import { GithubOidcStack } from './stacks/github-oidc-stack';
 
-/** Builds the CDK app: one stage per configured stage, named after it (Dev, Staging, Prod). */
-export function buildApp(config: SnaplakeConfig, outdir?: string): { app: App; stages: SnaplakeStage[] } {
+/**
+ * Builds the CDK app: one stage per configured stage, named after it (Dev, Staging, Prod), and,
+ * when the config names the GitHub repository, one `GithubOidc-<account>` stack per account (deployed
+ * once by an administrator, outside the pipeline).
+ */
+export function buildApp(config: SnaplakeConfig, outdir?: string): { app: App; stages: SnaplakeStage[]; oidcStacks: GithubOidcStack[] } {
   const app = new App({ outdir });
   const stages = config.stages.map((stage) => new SnaplakeStage(app, capitalize(stage.name), { project: config.project, stage }));
-  return { app, stages };
+  const accounts = [...new Set(config.stages.map((s) => s.account))];
+  const github = config.github;
+  const oidcStacks = github === undefined ? [] : accounts.map((account) => {
+    const inAccount = config.stages.filter((s) => s.account === account);
+    return new GithubOidcStack(app, `GithubOidc-${account}`, {
+      stackName: `${config.project}-github-oidc`,
+      env: { account, region: inAccount[0]!.region },
+      github,
+      stages: inAccount,
+    });
+  });
+  return { app, stages, oidcStacks };
 }
 
 function capitalize(name: string): string {

@@ -10,3 +10,4 @@ export * from './stacks/federated-query-stack';
 export * from './stacks/export-workflow';
 export * from './queries';
 export * from './stacks/scheduled-query-stack';
+export * from './stacks/github-oidc-stack';

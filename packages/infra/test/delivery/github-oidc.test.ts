@@ -1,0 +1,74 @@
+import { parseSnaplakeConfig } from '@snaplake/core';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp, nagFindings } from '../../src';
+
+const config = parseSnaplakeConfig({
+  project: 'snaplake',
+  github: { owner: 'acme', repository: 'lake' },
+  stages: [
+    { name: 'staging', account: '222222222222', region: 'eu-west-1' },
+    { name: 'prod', account: '333333333333', region: 'eu-central-1' },
+  ],
+});
+
+describe('GithubOidcStack', () => {
+  const { oidcStacks } = buildApp(config);
+  const prod = () => Template.fromStack(oidcStacks.find((s) => s.account === '333333333333')!);
+
+  test('one stack per account, each in its own account', () => {
+    expect(oidcStacks.map((s) => [s.account, s.region])).toEqual([['222222222222', 'eu-west-1'], ['333333333333', 'eu-central-1']]);
+  });
+
+  test('creates the native GitHub OIDC provider with the STS audience', () => {
+    prod().hasResourceProperties('AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] });
+  });
+
+  test('the deploy role trusts exactly the stage\'s GitHub environment, with the audience checked', () => {
+    const roles = prod().findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-github-deploy-prod' } });
+    const statement = (Object.values(roles)[0] as any).Properties.AssumeRolePolicyDocument.Statement;
+    expect(statement).toEqual([{
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Effect: 'Allow',
+      Principal: { Federated: { Ref: expect.stringMatching(/^GithubProvider/) } },
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/lake:environment:prod' } },
+    }]);
+    expect(JSON.stringify(statement)).not.toMatch(/StringLike|\*/);
+  });
+
+  test('the deploy role may only assume the CDK bootstrap roles of its stage', () => {
+    prod().hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('^Deployprod') })],
+      PolicyDocument: {
+        Statement: [{
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Effect: 'Allow',
+          Resource: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((kind) => ({
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::333333333333:role/cdk-hnb659fds-${kind}-role-333333333333-eu-central-1`]],
+          })),
+        }],
+      },
+    });
+  });
+
+  test('the diff role trusts pull requests of the repository and may only assume the lookup role', () => {
+    const template = prod();
+    const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-github-diff' } }))[0] as any;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe('repo:acme/lake:pull_request');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('^Diff') })],
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:role/cdk-hnb659fds-lookup-role-333333333333-eu-central-1']] },
+        })],
+      },
+    });
+  });
+
+  test('no OIDC stack without a GitHub repository in the config', () => {
+    expect(buildApp({ ...config, github: undefined }).oidcStacks).toEqual([]);
+  });
+
+  test('has no unacknowledged cdk-nag finding', () => {
+    for (const stack of buildApp(config).oidcStacks) expect(nagFindings(stack)).toEqual([]);
+  });
+});
