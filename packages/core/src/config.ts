@@ -36,6 +36,23 @@ export interface StageConfig {
    * tables) or `crawler` (a Glue crawler over the one export's prefix, the classic design).
    */
   readonly catalog: CatalogMode;
+  /** Copies of the databases' snapshots in other regions. */
+  readonly disasterRecovery?: DisasterRecoveryConfig;
+}
+
+export interface DisasterRecoveryConfig {
+  /** Regions that receive a copy of every snapshot, each encrypted with a key of its own. */
+  readonly destinationRegions: readonly string[];
+  /** Identifiers of the stage's databases whose snapshots are copied. */
+  readonly databases: readonly string[];
+  /** Keep the newest N copies in each region. @default 7 when maxAgeDays is not set either */
+  readonly keepLast?: number;
+  /** Keep copies younger than D days. */
+  readonly maxAgeDays?: number;
+  /** Alarm when the newest good copy in a region is older than this. @default 26 */
+  readonly recoveryPointObjectiveHours: number;
+  /** Cron at which a manual snapshot is made and copied (for databases whose automated snapshots are not enough). */
+  readonly snapshotSchedule?: string;
 }
 
 export type CatalogMode = 'metadata' | 'crawler';
@@ -156,6 +173,37 @@ function parseStage(raw: unknown, field: string): StageConfig {
     federatedQueries: arrayAt(stage.federatedQueries ?? [], `${field}.federatedQueries`)
       .map((fq, i) => parseFederatedQuery(fq, `${field}.federatedQueries[${i}]`)),
     catalog: oneOf(stage.catalog ?? 'metadata', `${field}.catalog`, ['metadata', 'crawler'] as const),
+    disasterRecovery: stage.disasterRecovery === undefined
+      ? undefined
+      : parseDisasterRecovery(stage.disasterRecovery, `${field}.disasterRecovery`, databases, stage.region),
+  };
+}
+
+function parseDisasterRecovery(raw: unknown, field: string, databases: readonly DatabaseConfig[], sourceRegion: unknown): DisasterRecoveryConfig {
+  const dr = objectAt(raw, field);
+  const destinationRegions = arrayAt(dr.destinationRegions, `${field}.destinationRegions`)
+    .map((region, i) => stringAt(region, `${field}.destinationRegions[${i}]`, REGION, 'an AWS region such as eu-central-1'));
+  if (destinationRegions.length === 0) throw new ConfigError(`${field}.destinationRegions`, 'at least one destination region is required');
+  destinationRegions.forEach((region, i) => {
+    if (region === sourceRegion) throw new ConfigError(`${field}.destinationRegions[${i}]`, `${region} is the stage's own region; a copy must go elsewhere`);
+  });
+  const known = new Set(databases.map((d) => d.identifier));
+  const copied = arrayAt(dr.databases, `${field}.databases`).map((id, i) => {
+    const identifier = stringAt(id, `${field}.databases[${i}]`, DB_IDENTIFIER, 'a database identifier of this stage');
+    if (!known.has(identifier)) throw new ConfigError(`${field}.databases[${i}]`, `'${identifier}' is not one of the stage's databases (${[...known].join(', ') || 'none'})`);
+    return identifier;
+  });
+  const keepLast = dr.keepLast === undefined ? undefined : integerAt(dr.keepLast, `${field}.keepLast`, 1, 1000);
+  const maxAgeDays = dr.maxAgeDays === undefined ? undefined : integerAt(dr.maxAgeDays, `${field}.maxAgeDays`, 1, 3650);
+  return {
+    destinationRegions,
+    databases: copied,
+    keepLast: keepLast ?? (maxAgeDays === undefined ? 7 : undefined),
+    maxAgeDays,
+    recoveryPointObjectiveHours: integerAt(dr.recoveryPointObjectiveHours ?? 26, `${field}.recoveryPointObjectiveHours`, 1, 24 * 365),
+    snapshotSchedule: dr.snapshotSchedule === undefined
+      ? undefined
+      : stringAt(dr.snapshotSchedule, `${field}.snapshotSchedule`, CRON, 'an EventBridge cron expression such as cron(0 2 * * ? *)'),
   };
 }
 

@@ -22,11 +22,19 @@ export function exportTaskIdentifier(snapshotIdentifier: string, prefix?: string
   if (prefix !== undefined && typeof prefix !== 'string') {
     throw new SnaplakeError('exportTaskIdentifier: the prefix must be a string');
   }
-  const hash = createHash('sha256').update(`${prefix ?? ''}\u0000${snapshotIdentifier}`).digest('hex').slice(0, HASH_LENGTH);
-  const readable = [prefix, snapshotIdentifier].map((part) => sanitize(part ?? '')).filter((part) => part !== '').join('-');
+  return derivedIdentifier([prefix ?? '', snapshotIdentifier], MAX_EXPORT_TASK_ID_LENGTH);
+}
+
+/**
+ * An RDS-style identifier made from parts: letters, digits and single hyphens, starting with a
+ * letter, at most `maxLength` long, ending with a hash of the exact parts (so it is deterministic and
+ * distinct even when parts sanitize or truncate alike).
+ */
+export function derivedIdentifier(parts: readonly string[], maxLength: number): string {
+  const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, HASH_LENGTH);
+  const readable = parts.map(sanitize).filter((part) => part !== '').join('-');
   const lead = /^[A-Za-z]/.test(readable) ? readable : `s-${readable}`;
-  const room = MAX_EXPORT_TASK_ID_LENGTH - HASH_LENGTH - 1;
-  const head = lead.slice(0, room).replace(/-+$/, '');
+  const head = lead.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, '');
   return `${head}-${hash}`;
 }
 

@@ -9,3 +9,4 @@ export * from './type-mapping';
 export * from './catalog';
 export * from './glue';
 export * from './scheduled-query';
+export * from './disaster-recovery';

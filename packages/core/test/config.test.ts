@@ -102,3 +102,29 @@ describe('federated queries', () => {
     expect(errorOf(withFederatedQuery(fq)).field).toBe(field);
   });
 });
+
+describe('disaster recovery', () => {
+  const withDr = (dr: Record<string, unknown>) => {
+    const config = validConfig() as any;
+    config.stages[0].disasterRecovery = { destinationRegions: ['eu-central-1'], databases: ['orders-db'], ...dr };
+    return config;
+  };
+
+  test('defaults: keep the newest 7 copies, 26 h recovery point objective', () => {
+    expect(parseSnaplakeConfig(withDr({})).stages[0]!.disasterRecovery).toEqual({
+      destinationRegions: ['eu-central-1'], databases: ['orders-db'], keepLast: 7, maxAgeDays: undefined, recoveryPointObjectiveHours: 26, snapshotSchedule: undefined,
+    });
+    expect(parseSnaplakeConfig(withDr({ maxAgeDays: 35 })).stages[0]!.disasterRecovery).toMatchObject({ keepLast: undefined, maxAgeDays: 35 });
+  });
+
+  test.each([
+    [{ destinationRegions: ['eu-west-1'] }, 'stages[0].disasterRecovery.destinationRegions[0]', "eu-west-1 is the stage's own region"],
+    [{ destinationRegions: [] }, 'stages[0].disasterRecovery.destinationRegions', 'at least one destination region'],
+    [{ databases: ['billing'] }, 'stages[0].disasterRecovery.databases[0]', "'billing' is not one of the stage's databases (orders-db)"],
+    [{ keepLast: 0 }, 'stages[0].disasterRecovery.keepLast', 'expected a whole number from 1 to 1000'],
+  ])('rejects %p naming the field', (dr, field, message) => {
+    const error = errorOf(withDr(dr));
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(message);
+  });
+});

@@ -1,0 +1,76 @@
+import { SnaplakeError } from './errors';
+import { derivedIdentifier } from './export-id';
+
+/** Tag on every copy snaplake makes: only copies carrying it are ever deleted by retention. */
+export const DR_COPY_TAG = 'snaplake:dr-copy';
+/** RDS snapshot identifiers hold at most 255 characters. */
+const MAX_SNAPSHOT_ID_LENGTH = 255;
+
+/**
+ * The identifier of a snapshot's copy in another region: valid for CopyDBSnapshot and
+ * CopyDBClusterSnapshot, readable, and the same for the same snapshot, so a duplicate event finds the
+ * copy already there instead of making a second one.
+ * @example copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1') // 'snaplake-dr-eu-west-1-rds-orders-db-2026-11-21-03-05-<hash>'
+ */
+export function copySnapshotIdentifier(sourceSnapshotIdentifier: string, sourceRegion: string): string {
+  if (typeof sourceSnapshotIdentifier !== 'string' || sourceSnapshotIdentifier.trim() === '') {
+    throw new SnaplakeError('copySnapshotIdentifier: the source snapshot identifier is empty');
+  }
+  if (typeof sourceRegion !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(sourceRegion)) {
+    throw new SnaplakeError(`copySnapshotIdentifier: ${JSON.stringify(sourceRegion)} is not a region`);
+  }
+  return derivedIdentifier(['snaplake-dr', sourceRegion, sourceSnapshotIdentifier], MAX_SNAPSHOT_ID_LENGTH);
+}
+
+/** A snapshot in a destination region, as DescribeDBSnapshots / DescribeDBClusterSnapshots report it. */
+export interface SnapshotCopy {
+  readonly identifier: string;
+  /** `available`, `creating`, `copying`, `failed`, ... */
+  readonly status: string;
+  readonly createdAt: Date | string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface RetentionPolicy {
+  /** Keep the newest N good copies. */
+  readonly keepLast?: number;
+  /** Keep good copies younger than this many days. */
+  readonly maxAgeDays?: number;
+}
+
+/**
+ * The copies retention deletes, oldest first. A copy is kept when any configured rule keeps it
+ * (among the newest `keepLast`, or younger than `maxAgeDays`). Only available copies tagged by
+ * snaplake are ever returned; the newest good copy never is, whatever the policy.
+ * @throws SnaplakeError for a policy with no rule or a rule that is not a positive whole number.
+ */
+export function copiesToDelete<T extends SnapshotCopy>(copies: readonly T[], policy: RetentionPolicy, now: Date): T[] {
+  const { keepLast, maxAgeDays } = policy;
+  if (keepLast === undefined && maxAgeDays === undefined) throw new SnaplakeError('retention policy needs keepLast, maxAgeDays or both');
+  for (const [name, value] of [['keepLast', keepLast], ['maxAgeDays', maxAgeDays]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new SnaplakeError(`retention ${name} must be a whole number >= 1, got ${value}`);
+  }
+  const good = copies
+    .filter((c) => c.tags?.[DR_COPY_TAG] === 'true' && c.status === 'available' && !Number.isNaN(timeOf(c)))
+    .sort((a, b) => timeOf(b) - timeOf(a) || (a.identifier < b.identifier ? 1 : -1));
+  const cutoff = maxAgeDays === undefined ? undefined : now.getTime() - maxAgeDays * 86_400_000;
+  return good
+    .filter((copy, index) => {
+      if (index === 0) return false; // the newest good copy always stays
+      const keptByCount = keepLast !== undefined && index < keepLast;
+      const keptByAge = cutoff !== undefined && timeOf(copy) >= cutoff;
+      return !keptByCount && !keptByAge;
+    })
+    .reverse();
+}
+
+/** Hours since the newest available copy was made, or undefined when there is none. */
+export function newestGoodCopyAgeHours(copies: readonly SnapshotCopy[], now: Date): number | undefined {
+  const times = copies.filter((c) => c.status === 'available').map(timeOf).filter((t) => !Number.isNaN(t));
+  if (times.length === 0) return undefined;
+  return (now.getTime() - Math.max(...times)) / 3_600_000;
+}
+
+function timeOf(copy: SnapshotCopy): number {
+  return new Date(copy.createdAt).getTime();
+}
