@@ -11,3 +11,4 @@ export * from './start-workflow';
 export * from './start-crawler';
 export * from './athena-query';
 export * from './scheduled-query-steps';
+export * from './disaster-recovery';

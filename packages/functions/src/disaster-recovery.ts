@@ -1,0 +1,288 @@
+import {
+  CopyDBClusterSnapshotCommand,
+  CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
+  DBClusterSnapshot,
+  DBSnapshot,
+  DeleteDBClusterSnapshotCommand,
+  DeleteDBSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+  Tag,
+} from '@aws-sdk/client-rds';
+import { copiesToDelete, copySnapshotIdentifier, derivedIdentifier, DR_COPY_TAG, newestGoodCopyAgeHours, RetentionPolicy, SnapshotCopy } from '@snaplake/core';
+import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
+import { log } from './log';
+import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
+
+export type Kind = 'instance' | 'cluster';
+
+export interface CopyDestination {
+  readonly region: string;
+  /** The destination region's key (an alias ARN works): the source key cannot be used across regions. */
+  readonly kmsKeyArn: string;
+}
+
+export interface PlannedCopy {
+  readonly sourceArn: string;
+  readonly sourceRegion: string;
+  readonly kind: Kind;
+  readonly databaseIdentifier: string;
+  readonly region: string;
+  readonly kmsKeyArn: string;
+  readonly copyIdentifier: string;
+}
+
+export interface CopyPlan {
+  readonly snapshot: ResolvedSnapshot;
+  readonly copies: PlannedCopy[];
+}
+
+/** The database is not in a state to take a snapshot (or the snapshot is not ready to copy): retry later. */
+export class NotReadyError extends WorkflowError {
+  constructor(message: string) {
+    super('NotReady', message);
+  }
+}
+
+/** The destination region holds the most manual snapshots allowed: prune, then retry, or alarm. */
+export class CopyQuotaExceededError extends WorkflowError {
+  constructor(message: string) {
+    super('CopyQuotaExceeded', message);
+  }
+}
+
+/** RDS refused the copy for a reason a retry will not fix; the message names the key and region when it is the key. */
+export class CopyRejectedError extends WorkflowError {
+  constructor(message: string) {
+    super('CopyRejected', message);
+  }
+}
+
+const COPY_TAGS = (plan: Pick<PlannedCopy, 'sourceArn' | 'databaseIdentifier'>): Tag[] => [
+  { Key: DR_COPY_TAG, Value: 'true' },
+  { Key: 'snaplake:source-arn', Value: plan.sourceArn },
+  { Key: 'snaplake:database', Value: plan.databaseIdentifier },
+];
+
+/**
+ * Resolves the snapshot to copy (or makes a manual snapshot first, for scheduled copies) and plans
+ * one copy per destination region, each with its derived identifier and the region's own key.
+ */
+export async function planCopies(
+  rds: RDSClient,
+  input: { snapshotArn?: string; createSnapshotOf?: { databaseIdentifier: string; kind: Kind }; scheduledTime?: string },
+  settings: { sourceRegion: string; destinations: readonly CopyDestination[] },
+): Promise<CopyPlan> {
+  let snapshotArn = input?.snapshotArn;
+  if (!snapshotArn && input?.createSnapshotOf) {
+    snapshotArn = await createSnapshot(rds, input.createSnapshotOf, input.scheduledTime ?? new Date().toISOString());
+  }
+  if (!snapshotArn) throw new InvalidInputError('planCopies: expected { snapshotArn } or { createSnapshotOf: { databaseIdentifier, kind } }');
+  const snapshot = await resolveSnapshot(rds, { snapshotArn });
+  return {
+    snapshot,
+    copies: settings.destinations.map((destination) => ({
+      sourceArn: snapshot.arn,
+      sourceRegion: settings.sourceRegion,
+      kind: snapshot.kind,
+      databaseIdentifier: snapshot.databaseIdentifier,
+      region: destination.region,
+      kmsKeyArn: destination.kmsKeyArn,
+      copyIdentifier: copySnapshotIdentifier(snapshot.identifier, settings.sourceRegion),
+    })),
+  };
+}
+
+/** Makes the manual snapshot a scheduled copy starts from; a second call for the same time finds it. */
+export async function createSnapshot(rds: RDSClient, of: { databaseIdentifier: string; kind: Kind }, scheduledTime: string): Promise<string> {
+  const identifier = derivedIdentifier(['snaplake-dr-source', of.databaseIdentifier, scheduledTime.slice(0, 16)], 255);
+  const tags: Tag[] = [{ Key: 'snaplake:dr-source', Value: 'true' }];
+  try {
+    if (of.kind === 'instance') {
+      const created = await rds.send(new CreateDBSnapshotCommand({
+        DBSnapshotIdentifier: identifier, DBInstanceIdentifier: of.databaseIdentifier, Tags: tags,
+      }));
+      return created.DBSnapshot?.DBSnapshotArn ?? fail('CreateDBSnapshot returned no ARN');
+    }
+    const created = await rds.send(new CreateDBClusterSnapshotCommand({
+      DBClusterSnapshotIdentifier: identifier, DBClusterIdentifier: of.databaseIdentifier, Tags: tags,
+    }));
+    return created.DBClusterSnapshot?.DBClusterSnapshotArn ?? fail('CreateDBClusterSnapshot returned no ARN');
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name === 'DBSnapshotAlreadyExistsFault' || name === 'DBClusterSnapshotAlreadyExistsFault') {
+      const existing = of.kind === 'instance'
+        ? (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots?.[0]?.DBSnapshotArn
+        : (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier })))
+          .DBClusterSnapshots?.[0]?.DBClusterSnapshotArn;
+      return existing ?? fail(`snapshot ${identifier} exists but cannot be described`);
+    }
+    if (name === 'InvalidDBInstanceStateFault' || name === 'InvalidDBClusterStateFault') {
+      throw new NotReadyError(`${of.kind} ${of.databaseIdentifier} is not available for a snapshot (${name}); retrying later`);
+    }
+    if (name === 'SnapshotQuotaExceededFault') throw new CopyQuotaExceededError(`the source region holds the most manual snapshots allowed; ${of.databaseIdentifier} was not snapshotted`);
+    throw error;
+  }
+}
+
+export interface CopyStatus {
+  readonly copyIdentifier: string;
+  readonly region: string;
+  readonly status: string;
+  /** True when the copy already existed (a duplicate event, or a copy in progress) and this call joined it. */
+  readonly joined: boolean;
+}
+
+/**
+ * Copies a snapshot into its destination region with that region's key, copying tags; joins an
+ * existing copy. Called with a client of the destination region. (Outside GovCloud, RDS needs no
+ * presigned URL for cross-region copies.)
+ */
+export async function copySnapshot(destination: RDSClient, plan: PlannedCopy): Promise<CopyStatus> {
+  if (typeof plan?.sourceArn !== 'string' || typeof plan.copyIdentifier !== 'string' || typeof plan.kmsKeyArn !== 'string') {
+    throw new InvalidInputError('copySnapshot: expected a planned copy with sourceArn, copyIdentifier and kmsKeyArn');
+  }
+  try {
+    const status = plan.kind === 'instance'
+      ? (await destination.send(new CopyDBSnapshotCommand({
+        SourceDBSnapshotIdentifier: plan.sourceArn,
+        TargetDBSnapshotIdentifier: plan.copyIdentifier,
+        KmsKeyId: plan.kmsKeyArn,
+        CopyTags: true,
+        Tags: COPY_TAGS(plan),
+      }))).DBSnapshot?.Status
+      : (await destination.send(new CopyDBClusterSnapshotCommand({
+        SourceDBClusterSnapshotIdentifier: plan.sourceArn,
+        TargetDBClusterSnapshotIdentifier: plan.copyIdentifier,
+        KmsKeyId: plan.kmsKeyArn,
+        CopyTags: true,
+        Tags: COPY_TAGS(plan),
+      }))).DBClusterSnapshot?.Status;
+    log.info('snapshot copy started', { copyIdentifier: plan.copyIdentifier, region: plan.region });
+    return { copyIdentifier: plan.copyIdentifier, region: plan.region, status: status ?? 'creating', joined: false };
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name === 'DBSnapshotAlreadyExistsFault' || name === 'DBClusterSnapshotAlreadyExistsFault') {
+      const { status } = await describeCopy(destination, plan);
+      return { copyIdentifier: plan.copyIdentifier, region: plan.region, status, joined: true };
+    }
+    if (name === 'InvalidDBSnapshotStateFault' || name === 'InvalidDBClusterSnapshotStateFault') {
+      throw new NotReadyError(`snapshot ${plan.sourceArn} cannot be copied yet (${name}); retrying later`);
+    }
+    if (name === 'SnapshotQuotaExceededFault') throw new CopyQuotaExceededError(`${plan.region} holds the most manual snapshots allowed; ${plan.copyIdentifier} was not copied`);
+    if (name === 'KMSKeyNotAccessibleFault') {
+      throw new CopyRejectedError(`the KMS key ${plan.kmsKeyArn} in ${plan.region} cannot be used for the copy (${name}): check its key policy and the copy role's grants`);
+    }
+    if (name === 'DBSnapshotNotFoundFault' || name === 'DBClusterSnapshotNotFoundFault') {
+      throw new CopyRejectedError(`the source snapshot ${plan.sourceArn} no longer exists (${name})`);
+    }
+    throw error;
+  }
+}
+
+/** The status of a copy in its destination region. */
+export async function describeCopy(destination: RDSClient, plan: Pick<PlannedCopy, 'kind' | 'copyIdentifier' | 'region'>): Promise<CopyStatus> {
+  try {
+    const status = plan.kind === 'instance'
+      ? (await destination.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: plan.copyIdentifier }))).DBSnapshots?.[0]?.Status
+      : (await destination.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: plan.copyIdentifier })))
+        .DBClusterSnapshots?.[0]?.Status;
+    if (!status) throw new NotReadyError(`copy ${plan.copyIdentifier} is not visible in ${plan.region} yet`);
+    return { copyIdentifier: plan.copyIdentifier, region: plan.region, status, joined: false };
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name === 'DBSnapshotNotFoundFault' || name === 'DBClusterSnapshotNotFoundFault') throw new NotReadyError(`copy ${plan.copyIdentifier} is not visible in ${plan.region} yet`);
+    throw error;
+  }
+}
+
+/** snaplake's copies of one database in one region, with their tags. */
+export async function listCopies(
+  destination: RDSClient, database: { databaseIdentifier: string; kind: Kind },
+): Promise<(SnapshotCopy & { arn: string })[]> {
+  const copies: (SnapshotCopy & { arn: string })[] = [];
+  let marker: string | undefined;
+  do {
+    if (database.kind === 'instance') {
+      const page = await destination.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: database.databaseIdentifier, SnapshotType: 'manual', Marker: marker }));
+      copies.push(...(page.DBSnapshots ?? []).map(fromInstance));
+      marker = page.Marker;
+    } else {
+      const page = await destination.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: database.databaseIdentifier, SnapshotType: 'manual', Marker: marker }));
+      copies.push(...(page.DBClusterSnapshots ?? []).map(fromCluster));
+      marker = page.Marker;
+    }
+  } while (marker);
+  return copies;
+}
+
+export interface PruneResult {
+  readonly region: string;
+  readonly deleted: string[];
+  readonly newestCopyAgeHours?: number;
+}
+
+/** Deletes the copies retention lets go (only snaplake's tagged copies, never the last good one) and reports the newest copy's age. */
+export async function pruneCopies(
+  destination: RDSClient, input: { databaseIdentifier: string; kind: Kind; region: string }, policy: RetentionPolicy, now: Date = new Date(),
+): Promise<PruneResult> {
+  const copies = await listCopies(destination, input);
+  const doomed = copiesToDelete(copies, policy, now);
+  for (const copy of doomed) {
+    try {
+      if (input.kind === 'instance') await destination.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: copy.identifier }));
+      else await destination.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: copy.identifier }));
+    } catch (error) {
+      // Already gone (another run pruned it): nothing to do.
+      if (!['DBSnapshotNotFoundFault', 'DBClusterSnapshotNotFoundFault'].includes(awsErrorName(error) ?? '')) throw error;
+    }
+  }
+  const remaining = copies.filter((c) => !doomed.includes(c) && c.tags[DR_COPY_TAG] === 'true');
+  const result = { region: input.region, deleted: doomed.map((c) => c.identifier), newestCopyAgeHours: newestGoodCopyAgeHours(remaining, now) };
+  log.info('copies pruned', { databaseIdentifier: input.databaseIdentifier, ...result });
+  return result;
+}
+
+/** Age of the newest good copy per database and region, as CloudWatch embedded metrics (a missing copy counts as very old). */
+export async function reportRecoveryPoints(
+  clientFor: (region: string) => RDSClient, databases: readonly { databaseIdentifier: string; kind: Kind }[], regions: readonly string[],
+  namespace: string, now: Date = new Date(), emit: (line: string) => void = (line) => console.log(line),
+): Promise<{ databaseIdentifier: string; region: string; ageHours: number }[]> {
+  const results = [];
+  for (const database of databases) {
+    for (const region of regions) {
+      const copies = (await listCopies(clientFor(region), database)).filter((c) => c.tags[DR_COPY_TAG] === 'true');
+      const ageHours = newestGoodCopyAgeHours(copies, now) ?? NO_COPY_AGE_HOURS;
+      emit(JSON.stringify({
+        _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['Database', 'Region']], Metrics: [{ Name: 'NewestCopyAgeHours', Unit: 'None' }] }] },
+        Database: database.databaseIdentifier,
+        Region: region,
+        NewestCopyAgeHours: Number(ageHours.toFixed(2)),
+      }));
+      results.push({ databaseIdentifier: database.databaseIdentifier, region, ageHours });
+    }
+  }
+  return results;
+}
+
+/** Reported as the age when a region holds no good copy at all, so the recovery-point alarm fires. */
+export const NO_COPY_AGE_HOURS = 100_000;
+
+function fromInstance(s: DBSnapshot): SnapshotCopy & { arn: string } {
+  return { identifier: s.DBSnapshotIdentifier ?? '', arn: s.DBSnapshotArn ?? '', status: s.Status ?? '', createdAt: s.SnapshotCreateTime ?? new Date(NaN), tags: tagsOf(s.TagList) };
+}
+
+function fromCluster(s: DBClusterSnapshot): SnapshotCopy & { arn: string } {
+  return { identifier: s.DBClusterSnapshotIdentifier ?? '', arn: s.DBClusterSnapshotArn ?? '', status: s.Status ?? '', createdAt: s.SnapshotCreateTime ?? new Date(NaN), tags: tagsOf(s.TagList) };
+}
+
+function tagsOf(list: Tag[] | undefined): Record<string, string> {
+  return Object.fromEntries((list ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
+}
+
+function fail(message: string): never {
+  throw new WorkflowError('UnexpectedResponse', message);
+}

@@ -1,0 +1,13 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+
+const clients = new Map<string, RDSClient>();
+
+/** One RDS client per region, made once per container: copies are made and pruned in their destination region. */
+export function rdsClientFor(region: string): RDSClient {
+  let client = clients.get(region);
+  if (!client) {
+    client = new RDSClient({ region });
+    clients.set(region, client);
+  }
+  return client;
+}
