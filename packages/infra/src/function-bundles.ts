@@ -5,7 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 /** The handlers @snaplake/functions bundles; each is `dist/<name>/index.js` in that package. */
 export type HandlerName =
   | 'start-export' | 'resolve-snapshot' | 'describe-export' | 'register-catalog' | 'start-crawler' | 'start-workflow'
-  | 'start-scheduled-query' | 'check-scheduled-query' | 'finish-scheduled-query';
+  | 'start-scheduled-query' | 'check-scheduled-query' | 'finish-scheduled-query'
+  | 'plan-copies' | 'copy-snapshot' | 'describe-copy' | 'prune-copies' | 'report-recovery-points';
 
 /** Folder of @snaplake/functions' bundles, found through the workspace, never by importing its code. */
 export function functionBundlesDir(): string {

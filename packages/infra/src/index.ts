@@ -11,3 +11,4 @@ export * from './stacks/export-workflow';
 export * from './queries';
 export * from './stacks/scheduled-query-stack';
 export * from './stacks/github-oidc-stack';
+export * from './stacks/disaster-recovery-stack';

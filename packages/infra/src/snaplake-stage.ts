@@ -3,6 +3,7 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { loadQueries } from './queries';
 import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
+import { DisasterRecoveryStack, DrKeyStack } from './stacks/disaster-recovery-stack';
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
 import { FederatedQueryStack } from './stacks/federated-query-stack';
 import { ScheduledQueryStack } from './stacks/scheduled-query-stack';
@@ -20,6 +21,9 @@ export class SnaplakeStage extends Stage {
   readonly federatedQuery?: FederatedQueryStack;
   /** Only in stages with scheduled queries (SQL files in packages/infra/queries). */
   readonly scheduledQueries?: ScheduledQueryStack;
+  /** Only in stages with `disasterRecovery`: the copy workflow, and a key stack per destination region. */
+  readonly disasterRecovery?: DisasterRecoveryStack;
+  readonly drKeys: DrKeyStack[] = [];
 
   constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
     super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
@@ -52,6 +56,26 @@ export class SnaplakeStage extends Stage {
         notificationsKey: this.exportPipeline.notificationsKey,
         connectors: this.federatedQuery?.connectors,
       });
+    }
+    const dr = props.stage.disasterRecovery;
+    if (dr) {
+      this.drKeys = dr.destinationRegions.map((region) => new DrKeyStack(this, `DrKey-${region}`, {
+        stackName: stackName(`dr-key-${region}`),
+        env: { account: props.stage.account, region },
+        project: props.project,
+        stageName: props.stage.name,
+      }));
+      this.disasterRecovery = new DisasterRecoveryStack(this, 'DisasterRecovery', {
+        stackName: stackName('disaster-recovery'),
+        project: props.project,
+        stageName: props.stage.name,
+        config: dr,
+        databases: props.stage.databases,
+        notifications: this.exportPipeline.notifications,
+        notificationsKey: this.exportPipeline.notificationsKey,
+      });
+      // The copy keys must exist before the first copy; they are found by alias, so no value crosses regions.
+      for (const keys of this.drKeys) this.disasterRecovery.addDependency(keys);
     }
   }
 }

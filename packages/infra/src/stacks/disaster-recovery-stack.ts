@@ -1,0 +1,306 @@
+import { DatabaseConfig, DisasterRecoveryConfig } from '@snaplake/core';
+import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { wildcardOnArnOf } from '../nag';
+import { SnaplakeFunction } from '../snaplake-function';
+import { allowPublishing, SNAPSHOT_CREATED_EVENT_IDS } from './export-pipeline-stack';
+
+/** The alias of a stage's copy key in every destination region: the copy workflow names keys by it, so no ARN is copied by hand. */
+export function drKeyAlias(project: string, stageName: string): string {
+  return `alias/${project}-${stageName}-dr`;
+}
+
+export interface DrKeyStackProps extends StackProps {
+  readonly project: string;
+  readonly stageName: string;
+}
+
+/** In one destination region: the customer-managed key that encrypts the copies there (the source key cannot be used across regions). */
+export class DrKeyStack extends Stack {
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: DrKeyStackProps) {
+    super(scope, id, props);
+    this.key = new kms.Key(this, 'CopyKey', {
+      description: `snaplake ${props.stageName}: encrypts snapshot copies in this region`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      alias: drKeyAlias(props.project, props.stageName),
+    });
+  }
+}
+
+export interface DisasterRecoveryStackProps extends StackProps {
+  readonly project: string;
+  readonly stageName: string;
+  readonly config: DisasterRecoveryConfig;
+  /** The stage's databases; those named in `config.databases` are copied. */
+  readonly databases: readonly DatabaseConfig[];
+  readonly notifications: sns.ITopic;
+  readonly notificationsKey: kms.IKey;
+  /** @default Duration.minutes(5) */
+  readonly pollInterval?: Duration;
+}
+
+const TRANSIENT_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Throttling', 'ThrottlingException'];
+
+/**
+ * Copies each snapshot of the configured databases to the destination regions (with each region's
+ * key, tags copied), waits for the copies, prunes old copies by the retention policy (only
+ * snaplake's, never the last good one), and alarms on failures and on copies older than the
+ * recovery point objective.
+ */
+export class DisasterRecoveryStack extends Stack {
+  readonly stateMachine: sfn.StateMachine;
+  readonly recoveryPointAlarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: DisasterRecoveryStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const databases = props.databases.filter((db) => config.databases.includes(db.identifier));
+    const rds = (region: string, resource: string) => `arn:${this.partition}:rds:${region}:${this.account}:${resource}`;
+    const destinations = config.destinationRegions.map((region) => ({
+      region,
+      kmsKeyArn: `arn:${this.partition}:kms:${region}:${this.account}:${drKeyAlias(props.project, props.stageName)}`,
+    }));
+    const dbArns = (region: string) => databases.map((db) => rds(region, db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`));
+    const copyArns = (region: string) => [rds(region, 'snapshot:snaplake-dr-*'), rds(region, 'cluster-snapshot:snaplake-dr-*')];
+    const everyDestination = (fn: (region: string) => string[]) => config.destinationRegions.flatMap(fn);
+
+    const plan = new SnaplakeFunction(this, 'PlanCopies', {
+      handler: 'plan-copies',
+      description: 'Resolves the snapshot to copy (made first on a schedule) and plans a copy per destination region',
+      environment: { COPY_DESTINATIONS: JSON.stringify(destinations) },
+    });
+    plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: [rds(this.region, 'snapshot:*'), rds(this.region, 'cluster-snapshot:*')],
+    }));
+    if (config.snapshotSchedule) {
+      plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+        resources: [...dbArns(this.region), rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')],
+      }));
+    }
+
+    const copy = new SnaplakeFunction(this, 'CopySnapshot', {
+      handler: 'copy-snapshot',
+      description: 'Copies a snapshot into one destination region with that region\'s key',
+    });
+    copy.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:CopyDBSnapshot', 'rds:CopyDBClusterSnapshot'],
+      resources: [rds(this.region, 'snapshot:*'), rds(this.region, 'cluster-snapshot:*'), ...everyDestination(copyArns)],
+    }));
+    copy.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:AddTagsToResource', 'rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: everyDestination(copyArns),
+    }));
+    // The copy key is named by its alias in each region: grant on keys carrying that alias only.
+    copy.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+      resources: config.destinationRegions.map((region) => `arn:${this.partition}:kms:${region}:${this.account}:key/*`),
+      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': drKeyAlias(props.project, props.stageName) } },
+    }));
+
+    const describe = new SnaplakeFunction(this, 'DescribeCopy', { handler: 'describe-copy', description: 'Reads the status of a snapshot copy in its destination region' });
+    describe.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: everyDestination(copyArns),
+    }));
+
+    const prune = new SnaplakeFunction(this, 'PruneCopies', {
+      handler: 'prune-copies',
+      description: 'Deletes snaplake\'s copies the retention policy lets go, never the last good one',
+      environment: {
+        ...(config.keepLast !== undefined ? { KEEP_LAST: String(config.keepLast) } : {}),
+        ...(config.maxAgeDays !== undefined ? { MAX_AGE_DAYS: String(config.maxAgeDays) } : {}),
+      },
+    });
+    const listCopies = new iam.PolicyStatement({
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: everyDestination((region) => [...dbArns(region), rds(region, 'snapshot:*'), rds(region, 'cluster-snapshot:*')]),
+    });
+    prune.role.addToPrincipalPolicy(listCopies);
+    // Even a bug cannot delete a snapshot that snaplake did not tag as its copy.
+    prune.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+      resources: everyDestination(copyArns),
+      conditions: { StringEquals: { 'aws:ResourceTag/snaplake:dr-copy': 'true' } },
+    }));
+
+    const report = new SnaplakeFunction(this, 'ReportRecoveryPoints', {
+      handler: 'report-recovery-points',
+      description: 'Emits the age of the newest good copy per database and region',
+      environment: {
+        COPIED_DATABASES: JSON.stringify(databases.map((db) => ({ databaseIdentifier: db.identifier, kind: db.kind }))),
+        DESTINATION_REGIONS: JSON.stringify(config.destinationRegions),
+        METRICS_NAMESPACE: `snaplake/${props.stageName}/dr`,
+      },
+    });
+    report.role.addToPrincipalPolicy(listCopies);
+
+    const snapshotWildcardReasons = [
+      ...[this.region, ...config.destinationRegions].flatMap((region) => ['snapshot:*', 'cluster-snapshot:*', 'snapshot:snaplake-dr-*', 'cluster-snapshot:snaplake-dr-*',
+        'snapshot:snaplake-dr-source-*', 'cluster-snapshot:snaplake-dr-source-*'].map((resource) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${this.account}:${resource}]`,
+        reason: 'Snapshot and copy names are made at snapshot time; copies are named snaplake-dr-*, and deletes also require the snaplake:dr-copy tag.',
+      }))),
+      ...config.destinationRegions.map((region) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${region}:${this.account}:key/*]`,
+        reason: 'The copy key is found by its alias (kms:ResourceAliases condition), so its id need not be copied by hand.',
+      })),
+    ];
+    for (const fn of [plan, copy, describe, prune, report]) Validations.of(fn.role).acknowledge(...snapshotWildcardReasons);
+
+    this.stateMachine = new sfn.StateMachine(this, 'Copies', {
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition({ plan, copy, describe, prune }, props)),
+      timeout: Duration.hours(48),
+      tracingEnabled: true,
+      logs: { destination: new logs.LogGroup(this, 'CopyLogs', { retention: logs.RetentionDays.ONE_YEAR }), level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: `snaplake ${props.stageName}: copy a snapshot to the disaster-recovery regions`,
+    });
+    allowPublishing(this.stateMachine.role, props.notificationsKey);
+    Validations.of(this.stateMachine).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
+      ...[plan, copy, describe, prune].map((fn) => ({ id: wildcardOnArnOf(fn.function, ':*'), reason: 'The workflow invokes versions of its own functions (set by the CDK).' })),
+    );
+
+    // Triggers: each created snapshot, or (snapshotSchedule) a manual snapshot made on a schedule.
+    if (config.snapshotSchedule) {
+      for (const db of databases) {
+        new events.Rule(this, `Snapshot-${db.identifier}`, {
+          description: `snaplake ${props.stageName}: snapshot ${db.identifier} and copy it`,
+          schedule: events.Schedule.expression(config.snapshotSchedule),
+          targets: [new targets.SfnStateMachine(this.stateMachine, {
+            input: events.RuleTargetInput.fromObject({
+              createSnapshotOf: { databaseIdentifier: db.identifier, kind: db.kind },
+              scheduledTime: events.EventField.time,
+            }),
+            retryAttempts: 8,
+          })],
+        });
+      }
+    } else {
+      const start = new SnaplakeFunction(this, 'StartCopies', {
+        handler: 'start-workflow',
+        description: 'Starts one copy workflow per created snapshot of a copied database',
+        environment: {
+          STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+          WATCHED_DATABASES: JSON.stringify(databases.map((db) => ({ identifier: db.identifier, kind: db.kind, includeAwsBackupSnapshots: false }))),
+        },
+      });
+      this.stateMachine.grantStartExecution(start.role);
+      start.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+        resources: [rds(this.region, 'snapshot:*'), rds(this.region, 'cluster-snapshot:*')],
+      }));
+      Validations.of(start.role).acknowledge(...snapshotWildcardReasons);
+      new events.Rule(this, 'SnapshotCreated', {
+        description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,
+        eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: SNAPSHOT_CREATED_EVENT_IDS } },
+        targets: [new targets.LambdaFunction(start.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      });
+    }
+    new events.Rule(this, 'HourlyRecoveryPoints', {
+      description: `snaplake ${props.stageName}: report the age of the newest snapshot copies`,
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(report.function, { retryAttempts: 2 })],
+    });
+
+    const onAlarm = new cwActions.SnsAction(props.notifications);
+    new cloudwatch.Alarm(this, 'CopiesFailed', {
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `snaplake ${props.stageName}: a snapshot copy failed (quota, key, or copy error)`,
+    }).addAlarmAction(onAlarm);
+    for (const db of databases) {
+      for (const region of config.destinationRegions) {
+        const alarm = new cloudwatch.Alarm(this, `RecoveryPoint-${db.identifier}-${region}`, {
+          metric: new cloudwatch.Metric({
+            namespace: `snaplake/${props.stageName}/dr`,
+            metricName: 'NewestCopyAgeHours',
+            dimensionsMap: { Database: db.identifier, Region: region },
+            period: Duration.hours(1),
+            statistic: 'Maximum',
+          }),
+          threshold: config.recoveryPointObjectiveHours,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          // No report at all is as bad as an old copy.
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          alarmDescription: `snaplake ${props.stageName}: the newest copy of ${db.identifier} in ${region} is older than ${config.recoveryPointObjectiveHours} h`,
+        });
+        alarm.addAlarmAction(onAlarm);
+        this.recoveryPointAlarms.push(alarm);
+      }
+    }
+  }
+
+  private definition(
+    fns: Record<'plan' | 'copy' | 'describe' | 'prune', SnaplakeFunction>, props: DisasterRecoveryStackProps,
+  ): sfn.IChainable {
+    const poll = props.pollInterval ?? Duration.minutes(5);
+    const invoke = (name: string, fn: SnaplakeFunction, resultPath: string, inputPath?: string) => new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: fn.function, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: false, ...(inputPath ? { inputPath } : {}),
+    }).addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+    const notReady = { errors: ['NotReady'], interval: poll, backoffRate: 1, maxAttempts: 12 };
+    const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
+
+    const failed = new sfn.Fail(this, 'Failed', { error: 'CopyFailed', causePath: '$.error.Cause' });
+    const notifyFailure = new tasks.SnsPublish(this, 'Notify failure', {
+      topic: props.notifications,
+      subject: `snaplake ${props.stageName}: snapshot copy failed`,
+      message: sfn.TaskInput.fromObject({
+        'event': 'copy-failed', 'stage': props.stageName, 'error.$': '$.error.Error', 'cause.$': '$.error.Cause', 'request.$': '$.request', 'execution.$': '$$.Execution.Id',
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    }).next(failed);
+
+    // One destination region: copy (making room when the quota is full), wait, prune.
+    const copySnapshot = invoke('Copy snapshot', fns.copy, '$.copy').addRetry(notReady);
+    const pruneForRoom = invoke('Prune for room', fns.prune, '$.pruned');
+    const quotaExceeded = new sfn.Fail(this, 'Quota exceeded', { error: 'CopyQuotaExceeded', cause: 'the destination region holds the most manual snapshots allowed and retention frees none' });
+    copySnapshot.addCatch(pruneForRoom.next(new sfn.Choice(this, 'Room made?')
+      .when(sfn.Condition.isPresent('$.pruned.deleted[0]'), copySnapshot)
+      .otherwise(quotaExceeded)), { errors: ['CopyQuotaExceeded'], resultPath: '$.quota' });
+    const waitForCopy = new sfn.Wait(this, 'Wait for copy', { time: sfn.WaitTime.duration(poll) });
+    const describeCopy = invoke('Describe copy', fns.describe, '$.copy').addRetry(notReady);
+    const pruneCopies = invoke('Prune copies', fns.prune, '$.pruned');
+    const copyFailed = new sfn.Fail(this, 'Copy failed', { error: 'CopyFailed', cause: 'the snapshot copy ended in a state other than available' });
+    const perRegion = copySnapshot.next(waitForCopy).next(describeCopy).next(new sfn.Choice(this, 'Copy done?')
+      .when(sfn.Condition.stringEquals('$.copy.status', 'available'), pruneCopies)
+      .when(sfn.Condition.or(
+        sfn.Condition.stringEquals('$.copy.status', 'creating'), sfn.Condition.stringEquals('$.copy.status', 'copying'), sfn.Condition.stringEquals('$.copy.status', 'pending'),
+      ), waitForCopy)
+      .otherwise(copyFailed));
+    const everyRegion = new sfn.Map(this, 'Copy to each region', { itemsPath: '$.plan.copies', resultPath: '$.copies', maxConcurrency: 0 })
+      .itemProcessor(perRegion)
+      .addCatch(notifyFailure, catchAll);
+
+    const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$' } });
+    const planCopies = invoke('Plan copies', fns.plan, '$.plan', '$.request').addRetry(notReady).addCatch(notifyFailure, catchAll);
+    const waitForSnapshot = new sfn.Wait(this, 'Wait for snapshot', { time: sfn.WaitTime.duration(poll) });
+    const checkAgain = new sfn.Pass(this, 'Check snapshot again', { parameters: { 'snapshotArn.$': '$.plan.snapshot.arn' }, resultPath: '$.request' });
+    const unusable = new sfn.Pass(this, 'Snapshot unusable', {
+      parameters: { 'Error': 'SnapshotUnusable', 'Cause.$': "States.Format('snapshot {} is {}', $.plan.snapshot.identifier, $.plan.snapshot.status)" },
+      resultPath: '$.error',
+    });
+    return readRequest.next(planCopies).next(new sfn.Choice(this, 'Snapshot ready?')
+      .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'available'), everyRegion.next(new sfn.Succeed(this, 'Copied')))
+      .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(planCopies))
+      .otherwise(unusable.next(notifyFailure)));
+  }
+}

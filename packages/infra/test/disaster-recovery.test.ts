@@ -1,0 +1,190 @@
+import { parseSnaplakeConfig } from '@snaplake/core';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { buildApp, nagFindings, stacksIn } from '../src';
+
+const config = (dr: Record<string, unknown> = {}) => parseSnaplakeConfig({
+  project: 'snaplake',
+  stages: [{
+    name: 'prod',
+    account: '333333333333',
+    region: 'eu-west-1',
+    databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }, { identifier: 'billing', kind: 'cluster', engine: 'mysql' }],
+    disasterRecovery: { destinationRegions: ['eu-central-1', 'eu-north-1'], databases: ['orders-db', 'billing'], keepLast: 7, recoveryPointObjectiveHours: 26, ...dr },
+  }],
+});
+const stage = buildApp(config()).stages[0]!;
+const dr = Template.fromStack(stage.disasterRecovery!);
+const statements = () => Object.values(dr.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+
+describe('disaster-recovery stacks', () => {
+  test('a key stack per destination region, in that region, with rotation and the stage alias', () => {
+    expect(stage.drKeys.map((s) => [s.stackName, s.region])).toEqual([
+      ['snaplake-prod-dr-key-eu-central-1', 'eu-central-1'], ['snaplake-prod-dr-key-eu-north-1', 'eu-north-1'],
+    ]);
+    const keys = Template.fromStack(stage.drKeys[0]!);
+    keys.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    keys.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/snaplake-prod-dr' });
+    expect(stage.disasterRecovery!.dependencies).toEqual(expect.arrayContaining(stage.drKeys));
+  });
+
+  test('copies use each destination\'s key by alias, with no hand-copied key ARN', () => {
+    dr.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          COPY_DESTINATIONS: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':kms:eu-central-1:333333333333:alias/snaplake-prod-dr')])] },
+        }),
+      },
+    });
+    expect(statements()).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/snaplake-prod-dr' } },
+    })]));
+  });
+
+  test('copies can only be deleted when they carry snaplake\'s tag, and only copies named snaplake-dr-*', () => {
+    const deletes = statements().find((s) => [s.Action].flat().includes('rds:DeleteDBSnapshot'));
+    expect(deletes.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/snaplake:dr-copy': 'true' } });
+    expect(JSON.stringify(deletes.Resource)).not.toMatch(/:snapshot:\*"/);
+    expect(JSON.stringify(deletes.Resource)).toMatch(/eu-central-1:333333333333:snapshot:snaplake-dr-\*/);
+  });
+
+  test('an alarm per database and region fires when the newest copy is older than the objective, or when nothing reports', () => {
+    dr.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'NewestCopyAgeHours' }, 4);
+    dr.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'NewestCopyAgeHours',
+      Namespace: 'snaplake/prod/dr',
+      Threshold: 26,
+      TreatMissingData: 'breaching',
+      Dimensions: Match.arrayWith([{ Name: 'Database', Value: 'billing' }, { Name: 'Region', Value: 'eu-north-1' }]),
+    });
+    dr.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', AlarmActions: [Match.anyValue()] });
+  });
+
+  test('copies start on snapshot-created events, or on the snapshot schedule (then the schedule makes the snapshot)', () => {
+    dr.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.rds'] }) });
+    const scheduled = Template.fromStack(buildApp(config({ snapshotSchedule: 'cron(0 2 * * ? *)' })).stages[0]!.disasterRecovery!);
+    scheduled.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      Targets: [Match.objectLike({ InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"createSnapshotOf":\\{"databaseIdentifier":"orders-db","kind":"instance"\\}') }) })],
+    });
+    scheduled.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 0);
+  });
+
+  test('every stack of the stage has no unacknowledged cdk-nag finding', () => {
+    for (const stack of stacksIn(buildApp(config()).stages[0]!)) {
+      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
+    }
+  });
+});
+
+describe('copy workflow, executed locally from the synthesized definition', () => {
+  const definition = (() => {
+    const machine = Object.values(dr.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+    const render = (part: any): string => {
+      if (typeof part === 'string') return part;
+      if (part['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:333333333333:function:${part['Fn::GetAtt'][0]}`;
+      if (part.Ref === 'AWS::Partition') return 'aws';
+      return 'arn:aws:sns:eu-west-1:333333333333:topic';
+    };
+    const d = machine.Properties.DefinitionString;
+    return JSON.parse(typeof d === 'string' ? d : d['Fn::Join'][1].map(render).join(''));
+  })();
+  const snapshot = (status: string) => ({ arn: 'arn:aws:rds:eu-west-1:333333333333:snapshot:rds:orders-db-1', identifier: 'rds:orders-db-1', status, kind: 'instance', databaseIdentifier: 'orders-db' });
+  const copies = ['eu-central-1', 'eu-north-1'].map((region) => ({ region, copyIdentifier: `snaplake-dr-${region}`, kind: 'instance', databaseIdentifier: 'orders-db' }));
+  const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+  async function run(handlers: Record<string, (input: any) => unknown>) {
+    const calls: Record<string, any[]> = {};
+    const wrap = (name: string, fn: (input: any) => unknown) => async (input: any) => {
+      (calls[name] ??= []).push(input);
+      return fn(input);
+    };
+    const defaults: Record<string, (input: any) => unknown> = {
+      'Plan copies': () => ({ snapshot: snapshot('available'), copies }),
+      'Copy snapshot': (c) => ({ copyIdentifier: c.copyIdentifier, region: c.region, status: 'creating', joined: false }),
+      'Describe copy': (c) => ({ copyIdentifier: c.copyIdentifier, region: c.region, status: 'available', joined: false }),
+      'Prune copies': (c) => ({ region: c.region, deleted: [], newestCopyAgeHours: 0 }),
+      'Prune for room': (c) => ({ region: c.region, deleted: ['old'], newestCopyAgeHours: 0 }),
+      'Notify failure': () => ({}),
+    };
+    const merged = { ...defaults, ...handlers };
+    const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    const execution = machine.run({ snapshotArn: snapshot('available').arn }, {
+      context: { Execution: { Id: 'arn:aws:states:eu-west-1:333333333333:execution:copies:x', Input: {}, StartTime: '2026-11-21T03:10:00Z' } },
+      overrides: {
+        taskResourceLocalHandlers: Object.fromEntries(Object.entries(merged).map(([name, fn]) => [name, wrap(name, fn)])),
+        waitTimeOverrides: { 'Wait for copy': 0, 'Wait for snapshot': 0 },
+        retryIntervalOverrides: { 'Copy snapshot': 0, 'Describe copy': 0, 'Plan copies': 0 },
+      },
+    });
+    let error: unknown;
+    try {
+      await execution.result;
+    } catch (e) {
+      error = e;
+    }
+    return { calls, error };
+  }
+
+  test('copies to every region, waits for each copy, then prunes each region', async () => {
+    let checks = 0;
+    const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: ++checks <= 2 ? 'copying' : 'available' }) });
+    expect(error).toBeUndefined();
+    expect(calls['Copy snapshot']!.map((c) => c.region).sort()).toEqual(['eu-central-1', 'eu-north-1']);
+    expect(calls['Prune copies']!.map((c) => c.region).sort()).toEqual(['eu-central-1', 'eu-north-1']);
+    expect(calls['Notify failure']).toBeUndefined();
+  });
+
+  test('a snapshot still being created is waited for', async () => {
+    const statuses = ['creating', 'available'];
+    const { calls, error } = await run({ 'Plan copies': () => ({ snapshot: snapshot(statuses.shift()!), copies }) });
+    expect(error).toBeUndefined();
+    expect(calls['Plan copies']).toHaveLength(2);
+  });
+
+  test('a full snapshot quota makes room by pruning, then copies', async () => {
+    let attempts = 0;
+    const { calls, error } = await run({
+      'Copy snapshot': (c) => {
+        if (c.region === 'eu-north-1' && attempts++ === 0) throw awsError('CopyQuotaExceeded', 'eu-north-1 holds the most manual snapshots allowed');
+        return { ...c, status: 'creating' };
+      },
+    });
+    expect(error).toBeUndefined();
+    expect(calls['Prune for room']!.map((c) => c.region)).toEqual(['eu-north-1']);
+  });
+
+  test('a full quota that retention cannot free fails and notifies', async () => {
+    const { calls, error } = await run({
+      'Copy snapshot': () => { throw awsError('CopyQuotaExceeded', 'full'); },
+      'Prune for room': (c) => ({ region: c.region, deleted: [] }),
+    });
+    expect(error).toBeDefined();
+    expect(calls['Notify failure']![0].Message).toMatchObject({ event: 'copy-failed', error: 'CopyQuotaExceeded' });
+  });
+
+  test('an unusable key fails with the key and region named', async () => {
+    const { calls } = await run({ 'Copy snapshot': () => { throw awsError('CopyRejected', 'the KMS key alias/snaplake-prod-dr in eu-north-1 cannot be used for the copy'); } });
+    expect(calls['Notify failure']![0].Message).toMatchObject({ error: 'CopyRejected', cause: expect.stringContaining('in eu-north-1') });
+  });
+
+  test('a source not ready yet is retried, then copied', async () => {
+    let attempts = 0;
+    const { calls, error } = await run({
+      'Copy snapshot': (c) => {
+        if (attempts++ < 2) throw awsError('NotReady', 'snapshot cannot be copied yet');
+        return { ...c, status: 'creating' };
+      },
+    });
+    expect(error).toBeUndefined();
+    expect(calls['Copy snapshot']!.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('a copy that ends failed fails the workflow and notifies', async () => {
+    const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: 'failed' }) });
+    expect(error).toBeDefined();
+    expect(calls['Prune copies']).toBeUndefined();
+    expect(calls['Notify failure']).toHaveLength(1);
+  });
+});
