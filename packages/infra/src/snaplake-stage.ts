@@ -75,7 +75,7 @@ export class SnaplakeStage extends Stage {
         notificationsKey: this.exportPipeline.notificationsKey,
       });
       // The copy keys must exist before the first copy; they are found by alias, so no value crosses regions.
-      for (const keys of this.drKeys) this.disasterRecovery.addDependency(keys);
+      for (const keys of this.drKeys) this.disasterRecovery.addStackDependency(keys);
     }
   }
 }

@@ -149,18 +149,29 @@ export class DisasterRecoveryStack extends Stack {
     });
     report.role.addToPrincipalPolicy(listCopies);
 
-    const snapshotWildcardReasons = [
-      ...[this.region, ...config.destinationRegions].flatMap((region) => ['snapshot:*', 'cluster-snapshot:*', 'snapshot:snaplake-dr-*', 'cluster-snapshot:snaplake-dr-*',
-        'snapshot:snaplake-dr-source-*', 'cluster-snapshot:snaplake-dr-source-*'].map((resource) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${this.account}:${resource}]`,
-        reason: 'Snapshot and copy names are made at snapshot time; copies are named snaplake-dr-*, and deletes also require the snaplake:dr-copy tag.',
-      }))),
-      ...config.destinationRegions.map((region) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${region}:${this.account}:key/*]`,
-        reason: 'The copy key is found by its alias (kms:ResourceAliases condition), so its id need not be copied by hand.',
-      })),
-    ];
-    for (const fn of [plan, copy, describe, prune, report]) Validations.of(fn.role).acknowledge(...snapshotWildcardReasons);
+    // Each role acknowledges exactly the wildcards it holds.
+    const rdsWildcards = (regions: readonly string[], resources: readonly string[]) => regions.flatMap((region) => resources.map((resource) => ({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${this.account}:${resource}]`,
+      reason: resource.includes('snaplake-dr')
+        ? 'Copies (and scheduled source snapshots) are named snaplake-dr-* per snapshot; deleting one also requires the snaplake:dr-copy tag.'
+        : 'Snapshot names are made by RDS at snapshot time; access is limited to snapshots of this account in these regions.',
+    })));
+    const anySnapshot = ['snapshot:*', 'cluster-snapshot:*'];
+    const copies = ['snapshot:snaplake-dr-*', 'cluster-snapshot:snaplake-dr-*'];
+    const keyByAlias = config.destinationRegions.map((region) => ({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${region}:${this.account}:key/*]`,
+      reason: 'The copy key is found by its alias (kms:ResourceAliases condition), so its id need not be copied by hand.',
+    }));
+    Validations.of(plan.role).acknowledge(
+      ...rdsWildcards([this.region], anySnapshot),
+      ...(config.snapshotSchedule ? rdsWildcards([this.region], ['snapshot:snaplake-dr-source-*', 'cluster-snapshot:snaplake-dr-source-*']) : []),
+    );
+    Validations.of(copy.role).acknowledge(
+      ...rdsWildcards([this.region], anySnapshot), ...rdsWildcards(config.destinationRegions, copies), ...keyByAlias,
+    );
+    Validations.of(describe.role).acknowledge(...rdsWildcards(config.destinationRegions, copies));
+    Validations.of(prune.role).acknowledge(...rdsWildcards(config.destinationRegions, [...anySnapshot, ...copies]));
+    Validations.of(report.role).acknowledge(...rdsWildcards(config.destinationRegions, anySnapshot));
 
     this.stateMachine = new sfn.StateMachine(this, 'Copies', {
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition({ plan, copy, describe, prune }, props)),
@@ -204,7 +215,7 @@ export class DisasterRecoveryStack extends Stack {
         actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
         resources: [rds(this.region, 'snapshot:*'), rds(this.region, 'cluster-snapshot:*')],
       }));
-      Validations.of(start.role).acknowledge(...snapshotWildcardReasons);
+      Validations.of(start.role).acknowledge(...rdsWildcards([this.region], anySnapshot));
       new events.Rule(this, 'SnapshotCreated', {
         description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,
         eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: SNAPSHOT_CREATED_EVENT_IDS } },
