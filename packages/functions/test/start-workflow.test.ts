@@ -48,6 +48,7 @@ describe('startWorkflow', () => {
   test.each([
     ['a snapshot of another database', () => rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBInstanceIdentifier: 'other-db' }] }), event('RDS-EVENT-0042', 'manual-1'), /instance other-db, which this stage does not export/],
     ['an event that is not snapshot-created', () => undefined, event('RDS-EVENT-0090', 'rds:orders-db-x'), /does not announce a created snapshot/],
+    ['an export-completed event arriving before the workflow polls', () => undefined, event('RDS-EVENT-0161', 'rds:orders-db-2026-11-21-03-05'), /RDS-EVENT-0161 does not announce/],
     ['an AWS Backup snapshot when not opted in', () => undefined, event('RDS-EVENT-0042', 'awsbackup:job-1'), /made by AWS Backup/],
     ['a malformed event', () => undefined, { hello: 'world' }, /not an RDS event/],
   ])('ignores %s with the reason and starts nothing', async (_case, arrange, incoming, reason) => {

@@ -59,6 +59,11 @@ describe('disaster-recovery stacks', () => {
       Dimensions: Match.arrayWith([{ Name: 'Database', Value: 'billing' }, { Name: 'Region', Value: 'eu-north-1' }]),
     });
     dr.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', AlarmActions: [Match.anyValue()] });
+    dr.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [Match.anyValue()] });
+    // Every trigger has a dead-letter queue, so a trigger that cannot start a workflow is never lost.
+    for (const rule of Object.values(dr.findResources('AWS::Events::Rule')) as any[]) {
+      for (const target of rule.Properties.Targets) expect(target.DeadLetterConfig).toBeDefined();
+    }
   });
 
   test('copies start on snapshot-created events, or on the snapshot schedule (then the schedule makes the snapshot)', () => {

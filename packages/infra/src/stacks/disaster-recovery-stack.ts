@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -186,6 +187,10 @@ export class DisasterRecoveryStack extends Stack {
       ...[plan, copy, describe, prune].map((fn) => ({ id: wildcardOnArnOf(fn.function, ':*'), reason: 'The workflow invokes versions of its own functions (set by the CDK).' })),
     );
 
+    // A trigger that cannot start the workflow lands here, and raises an alarm: no failure goes unseen.
+    const deadLetters = new sqs.Queue(this, 'TriggerDeadLetters', { encryption: sqs.QueueEncryption.KMS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the copy triggers.' });
+
     // Triggers: each created snapshot, or (snapshotSchedule) a manual snapshot made on a schedule.
     if (config.snapshotSchedule) {
       for (const db of databases) {
@@ -198,6 +203,7 @@ export class DisasterRecoveryStack extends Stack {
               scheduledTime: events.EventField.time,
             }),
             retryAttempts: 8,
+            deadLetterQueue: deadLetters,
           })],
         });
       }
@@ -219,13 +225,13 @@ export class DisasterRecoveryStack extends Stack {
       new events.Rule(this, 'SnapshotCreated', {
         description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,
         eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: SNAPSHOT_CREATED_EVENT_IDS } },
-        targets: [new targets.LambdaFunction(start.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+        targets: [new targets.LambdaFunction(start.function, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: deadLetters })],
       });
     }
     new events.Rule(this, 'HourlyRecoveryPoints', {
       description: `snaplake ${props.stageName}: report the age of the newest snapshot copies`,
       schedule: events.Schedule.rate(Duration.hours(1)),
-      targets: [new targets.LambdaFunction(report.function, { retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(report.function, { retryAttempts: 2, deadLetterQueue: deadLetters })],
     });
 
     const onAlarm = new cwActions.SnsAction(props.notifications);
@@ -236,6 +242,14 @@ export class DisasterRecoveryStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: `snaplake ${props.stageName}: a snapshot copy failed (quota, key, or copy error)`,
+    }).addAlarmAction(onAlarm);
+    new cloudwatch.Alarm(this, 'TriggersDeadLettered', {
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `snaplake ${props.stageName}: a snapshot event or schedule could not start the copy workflow`,
     }).addAlarmAction(onAlarm);
     for (const db of databases) {
       for (const region of config.destinationRegions) {
