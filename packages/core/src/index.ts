@@ -10,3 +10,4 @@ export * from './catalog';
 export * from './glue';
 export * from './scheduled-query';
 export * from './disaster-recovery';
+export * from './delivery';

@@ -12,3 +12,4 @@ export * from './start-crawler';
 export * from './athena-query';
 export * from './scheduled-query-steps';
 export * from './disaster-recovery';
+export * from './deliver-export';

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { copyPartRanges, deliveredKey, missingObjects, partnerPolicies, SnaplakeError } from '../src';
+
+describe('copyPartRanges', () => {
+  test('splits into parts of the part size, the last one shorter', () => {
+    expect(copyPartRanges(12, 5)).toEqual([{ first: 0, last: 4 }, { first: 5, last: 9 }, { first: 10, last: 11 }]);
+  });
+
+  test('property: ranges cover every byte once, in order, in at most 10,000 parts', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 45 }), fc.integer({ min: 1, max: 2 ** 30 }), (size, part) => {
+      const ranges = copyPartRanges(size, part);
+      return ranges.length <= 10_000 && ranges[0]!.first === 0 && ranges.at(-1)!.last === size - 1
+        && ranges.every((r, i) => i === 0 || r.first === ranges[i - 1]!.last + 1);
+    }), { numRuns: 1000 });
+  });
+
+  test('bad sizes are clear errors', () => {
+    expect(() => copyPartRanges(0, 5)).toThrow(SnaplakeError);
+  });
+});
+
+describe('deliveredKey and missingObjects', () => {
+  test('the destination prefix replaces the source prefix', () => {
+    expect(deliveredKey('exports/e1/shop/public.orders/1/part-0.parquet', 'exports/e1/', 'partner/snaplake/e1')).toBe('partner/snaplake/e1/shop/public.orders/1/part-0.parquet');
+    expect(deliveredKey('e1/x', 'e1/', '')).toBe('x');
+    expect(() => deliveredKey('other/x', 'e1/', '')).toThrow('is not under');
+  });
+
+  test('a missing object, or one of another size, is missing', () => {
+    expect(missingObjects([{ key: 'a', size: 1 }, { key: 'b', size: 2 }, { key: 'c', size: 3 }], [{ key: 'a', size: 1 }, { key: 'b', size: 5 }]))
+      .toEqual([{ key: 'b', size: 2 }, { key: 'c', size: 3 }]);
+  });
+});
+
+describe('partnerPolicies', () => {
+  const role = 'arn:aws:iam::111111111111:role/snaplake-prod-delivery';
+
+  test('bucket statements let the delivery role list the prefix and write objects under it, with the KMS statement when needed', () => {
+    const { bucketPolicyStatements, keyPolicyStatements } = partnerPolicies({ destination: 'partner-lake', prefix: 'from-acme/', deliveryRoleArn: role, kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/k' });
+    expect(bucketPolicyStatements).toEqual([
+      expect.objectContaining({ Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::partner-lake', Condition: { StringLike: { 's3:prefix': ['from-acme/*'] } } }),
+      expect.objectContaining({ Principal: { AWS: role }, Resource: 'arn:aws:s3:::partner-lake/from-acme/*' }),
+    ]);
+    expect(keyPolicyStatements).toEqual([expect.objectContaining({ Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'] })]);
+  });
+
+  test('an access point ARN gets access point resources', () => {
+    const ap = 'arn:aws:s3:eu-west-1:222222222222:accesspoint/snaplake-in';
+    expect(partnerPolicies({ destination: ap, prefix: '', deliveryRoleArn: role }).bucketPolicyStatements[1]).toMatchObject({ Resource: `${ap}/object/*` });
+  });
+
+  test.each([
+    [{ destination: 's3://partner-lake', prefix: '', deliveryRoleArn: role }, /neither a bucket name nor an access point ARN/],
+    [{ destination: 'partner-lake', prefix: '', deliveryRoleArn: 'snaplake' }, /is not an IAM role ARN/],
+  ])('bad input %p is a clear error', (options, message) => {
+    expect(() => partnerPolicies(options)).toThrow(message);
+  });
+});
