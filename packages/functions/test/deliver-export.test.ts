@@ -26,7 +26,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => s3.stop());
 
-const body = async (bucket: string, key: string) => Buffer.from(await (await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
+async function body(bucket: string, key: string): Promise<Buffer> {
+  const object = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await object.Body!.transformToByteArray());
+}
 
 describe('deliverExport against a local S3 server', () => {
   let sourceBefore: Awaited<ReturnType<typeof listObjects>>;
