@@ -103,6 +103,19 @@ export interface DatabaseConfig {
   readonly schedule?: string;
   /** Also export AWS Backup snapshots (`awsbackup:` ids). */
   readonly includeAwsBackupSnapshots: boolean;
+  /** Copy each complete export into a partner's bucket. */
+  readonly delivery?: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  /** The partner's bucket name, or an S3 access point ARN (any region). */
+  readonly destination: string;
+  /** Prefix in the destination; each export lands under `<prefix>/<export task id>/`. */
+  readonly prefix: string;
+  /** The partner's KMS key for SSE-KMS, when its bucket requires one. */
+  readonly kmsKeyArn?: string;
+  /** The destination enforces bucket-owner ownership (no ACL is sent). @default false */
+  readonly bucketOwnerEnforced: boolean;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -122,6 +135,7 @@ const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const AVAILABILITY_ZONE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const DESTINATION = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|arn:aws[a-z-]*:s3:[a-z0-9-]+:\d{12}:accesspoint\/[a-z0-9-]+)$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
@@ -262,6 +276,17 @@ function parseDatabase(raw: unknown, field: string): DatabaseConfig {
     trigger,
     schedule,
     includeAwsBackupSnapshots: booleanAt(db.includeAwsBackupSnapshots ?? false, `${field}.includeAwsBackupSnapshots`),
+    delivery: db.delivery === undefined ? undefined : parseDelivery(db.delivery, `${field}.delivery`),
+  };
+}
+
+function parseDelivery(raw: unknown, field: string): DeliveryConfig {
+  const delivery = objectAt(raw, field);
+  return {
+    destination: stringAt(delivery.destination, `${field}.destination`, DESTINATION, 'a bucket name (not s3://...) or an S3 access point ARN'),
+    prefix: stringAt(delivery.prefix ?? '', `${field}.prefix`, /^[A-Za-z0-9!_.*'()/-]{0,512}$/, 'an S3 key prefix'),
+    kmsKeyArn: delivery.kmsKeyArn === undefined ? undefined : stringAt(delivery.kmsKeyArn, `${field}.kmsKeyArn`, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/, 'a KMS key ARN'),
+    bucketOwnerEnforced: booleanAt(delivery.bucketOwnerEnforced ?? false, `${field}.bucketOwnerEnforced`),
   };
 }
 

@@ -66,12 +66,19 @@ export function partnerPolicies(options: PartnerPolicyOptions): { bucketPolicySt
   const principal = { AWS: deliveryRoleArn };
   const bucketPolicyStatements = [
     {
-      Sid: 'SnaplakeDeliveryList', Effect: 'Allow', Principal: principal, Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: container,
+      Sid: 'SnaplakeDeliveryList',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      Resource: container,
       ...(prefix ? { Condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } } : {}),
     },
     {
-      Sid: 'SnaplakeDeliveryWrite', Effect: 'Allow', Principal: principal,
-      Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: objects,
+      Sid: 'SnaplakeDeliveryWrite',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Resource: objects,
     },
   ];
   const keyPolicyStatements = options.kmsKeyArn ? [{

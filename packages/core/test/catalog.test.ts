@@ -93,3 +93,23 @@ describe('snaplake ddl', () => {
     expect(result).toMatchObject({ code: 1, err: expect.stringContaining('export location must be s3://bucket/prefix/export-id, got "bucket/prefix"') });
   });
 });
+
+describe('snaplake partner-policy', () => {
+  const run = (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), readFile: () => '' });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  test('prints the statements the partner applies', () => {
+    const result = run(['partner-policy', '--destination', 'partner-lake', '--role-arn', 'arn:aws:iam::111111111111:role/snaplake-prod-delivery', '--prefix', 'from-acme']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out).bucketPolicyStatements[1].Resource).toBe('arn:aws:s3:::partner-lake/from-acme/*');
+  });
+
+  test('missing or wrong arguments fail with usage', () => {
+    expect(run(['partner-policy', '--destination', 'x']).code).toBe(2);
+    expect(run(['partner-policy', '--destination', 's3://x', '--role-arn', 'arn:aws:iam::111111111111:role/r'])).toMatchObject({ code: 1, err: expect.stringContaining('neither a bucket name') });
+  });
+});

@@ -43,6 +43,7 @@ describe('parseSnaplakeConfig', () => {
       trigger: 'every-snapshot',
       schedule: undefined,
       includeAwsBackupSnapshots: false,
+      delivery: undefined,
     });
     expect(config.stages[1]!.databases[0]!.schedule).toBe('cron(0 4 * * ? *)');
   });
@@ -126,5 +127,19 @@ describe('disaster recovery', () => {
     const error = errorOf(withDr(dr));
     expect(error.field).toBe(field);
     expect(error.message).toContain(message);
+  });
+});
+
+describe('delivery', () => {
+  test('a partner bucket or access point, with defaults', () => {
+    const config = validConfig() as any;
+    config.stages[0].databases[0].delivery = { destination: 'partner-lake', prefix: 'from-acme' };
+    expect(parseSnaplakeConfig(config).stages[0]!.databases[0]!.delivery).toEqual({ destination: 'partner-lake', prefix: 'from-acme', kmsKeyArn: undefined, bucketOwnerEnforced: false });
+  });
+
+  test('a destination given as a URL names the field', () => {
+    const config = validConfig() as any;
+    config.stages[0].databases[0].delivery = { destination: 's3://partner-lake/x' };
+    expect(errorOf(config).field).toBe('stages[0].databases[0].delivery.destination');
   });
 });
