@@ -76,9 +76,15 @@ export async function copyObjects(
   s3: S3Client, sourceBucket: string, sourcePrefix: string, objects: readonly SourceObject[], target: DeliveryTarget, options: CopyOptions = {},
 ): Promise<DeliveryResult> {
   if (typeof target?.destination !== 'string' || target.destination === '') throw new InvalidInputError('copyObjects: the destination bucket or access point is missing');
+  // One listing of the destination tells which objects may already be there; only those get a HeadObject.
+  const prefix = target.destinationPrefix.replace(/^\/+|\/+$/g, '');
+  const present = new Map((await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`, options.retry)).map((o) => [o.key, o]));
   const results = await mapWithConcurrency(objects, options.concurrency ?? 32, async (object) => {
     const key = deliveredKey(object.key, sourcePrefix, target.destinationPrefix);
-    if (await alreadyDelivered(s3, target.destination, key, object, options.retry)) return { copied: 0, skipped: 1, bytes: 0 };
+    const existing = present.get(key);
+    if (existing && existing.size === object.size && await alreadyDelivered(s3, target.destination, key, object, options.retry)) {
+      return { copied: 0, skipped: 1, bytes: 0 };
+    }
     if (object.size > (options.multipartThreshold ?? MAX_SINGLE_COPY_BYTES)) {
       await copyInParts(s3, sourceBucket, object, target, key, options);
     } else {

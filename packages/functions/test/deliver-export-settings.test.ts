@@ -1,5 +1,11 @@
 import {
-  AbortMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, S3Client, UploadPartCopyCommand,
+  AbortMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { copyObjects } from '../src';
@@ -11,6 +17,7 @@ const notFound = Object.assign(new Error('NotFound'), { name: 'NotFound', $metad
 
 beforeEach(() => {
   s3.reset();
+  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
   s3.on(HeadObjectCommand).rejects(notFound);
   s3.on(CopyObjectCommand).resolves({});
 });
@@ -53,5 +60,11 @@ test('access denied on the destination fails at once, without retries', async ()
   s3.on(CopyObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
   await expect(copyObjects(client, 'b', 'exports/e1/', [object], { destination: 'p', destinationPrefix: '' }, { retry: { sleep: async () => undefined } }))
     .rejects.toMatchObject({ name: 'AccessDenied' });
+  expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
+});
+
+test('an object absent from the destination listing is copied without a HeadObject', async () => {
+  await copyObjects(client, 'b', 'exports/e1/', [object], { destination: 'p', destinationPrefix: '' });
+  expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
   expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
 });

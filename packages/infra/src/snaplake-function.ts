@@ -15,6 +15,8 @@ export interface SnaplakeFunctionProps {
   readonly timeout?: Duration;
   /** @default 256 */
   readonly memorySize?: number;
+  /** A fixed role name, for a role others must name in their policies (a partner's bucket policy). @default - generated */
+  readonly roleName?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export class SnaplakeFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the snaplake ${props.handler} handler`,
+      roleName: props.roleName,
     });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -197,3 +197,52 @@ test('the workflow can publish to the encrypted notification topic (sns:Publish 
     expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^NotificationsKey/), 'Arn'] } }),
   ]));
 });
+
+describe('delivery to a partner', () => {
+  const deliveryConfig = parseSnaplakeConfig({
+    project: 'snaplake',
+    stages: [{
+      name: 'prod',
+      account: '333333333333',
+      region: 'eu-west-1',
+      databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres', delivery: { destination: 'partner-lake', prefix: 'from-acme', kmsKeyArn: 'arn:aws:kms:eu-west-1:444444444444:key/0a1b2c3d-1111-2222-3333-444455556666' } }],
+    }],
+  });
+  const stack = buildApp(deliveryConfig).stages[0]!.exportPipeline;
+  const template = Template.fromStack(stack);
+  const deliveryStatements = () => {
+    const role = Object.entries(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-prod-delivery' } }))[0]![0];
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  };
+
+  test('the delivery role only reads the export bucket and only writes under the partner\'s prefix', () => {
+    const statements = deliveryStatements();
+    const exportBucketWrites = statements.filter((s: any) => [s.Action].flat().some((a: string) => /Put|Delete/.test(a)) && JSON.stringify(s.Resource).includes('ImportValue'));
+    expect(exportBucketWrites).toEqual([]);
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: expect.arrayContaining(['s3:PutObject', 's3:PutObjectAcl']), Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::partner-lake/from-acme/*']] } }),
+      expect.objectContaining({ Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'], Resource: 'arn:aws:kms:eu-west-1:444444444444:key/0a1b2c3d-1111-2222-3333-444455556666' }),
+    ]));
+    expect(statements.flatMap((s: any) => [s.Action].flat())).not.toContain('s3:DeleteObject');
+  });
+
+  test('the stack outputs the statements the partner must apply, naming the delivery role', () => {
+    const output = Object.values(template.findOutputs('*')).find((o: any) => String(o.Description).includes('deliveries of orders-db'));
+    const policies = JSON.parse((output as any).Value);
+    expect(policies.bucketPolicyStatements[1]).toMatchObject({ Principal: { AWS: 'arn:aws:iam::333333333333:role/snaplake-prod-delivery' }, Resource: 'arn:aws:s3:::partner-lake/from-acme/*' });
+    expect(policies.keyPolicyStatements).toHaveLength(1);
+  });
+
+  test('the workflow delivers after the catalog, so a partner never receives an export that is not complete', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+    const definition = machine.Properties.DefinitionString['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : '"ref"')).join('');
+    expect(definition).toMatch(/"Register catalog":\{"Next":"Deliver export"/);
+    expect(definition).toMatch(/"Deliver export":\{"Next":"Notify completed"/);
+  });
+
+  test('the stage has no unacknowledged cdk-nag finding', () => {
+    for (const s of stacksIn(buildApp(deliveryConfig).stages[0]!)) expect(nagFindings(s)).toEqual([]);
+  });
+});

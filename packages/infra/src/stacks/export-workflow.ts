@@ -1,5 +1,5 @@
-import { CatalogMode, DatabaseConfig } from '@snaplake/core';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CatalogMode, DatabaseConfig, partnerPolicies } from '@snaplake/core';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -50,6 +50,8 @@ export class ExportWorkflow extends Construct {
   readonly registerCatalog: SnaplakeFunction;
   /** Only with catalog: 'crawler'. */
   readonly crawler?: glue.CfnCrawler;
+  /** Only when a database has `delivery`: copies complete exports to partners. */
+  readonly deliver?: SnaplakeFunction;
 
   constructor(scope: Construct, id: string, props: ExportWorkflowProps) {
     super(scope, id);
@@ -111,6 +113,9 @@ export class ExportWorkflow extends Construct {
       this.registerCatalog = this.createCatalogFunction(props);
     }
 
+    const deliveries = props.databases.filter((db) => db.delivery !== undefined);
+    if (deliveries.length > 0) this.deliver = this.createDelivery(props, deliveries);
+
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
@@ -125,11 +130,62 @@ export class ExportWorkflow extends Construct {
     });
     Validations.of(this.stateMachine).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
-      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog].map((fn) => ({
-        id: wildcardOnArnOf(fn.function, ':*'),
-        reason: 'The workflow invokes versions of its own functions (set by the CDK).',
-      })),
+      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, ...(this.deliver ? [this.deliver] : [])]
+        .map((fn) => ({
+          id: wildcardOnArnOf(fn.function, ':*'),
+          reason: 'The workflow invokes versions of its own functions (set by the CDK).',
+        })),
     );
+  }
+
+  /** The delivery function and its role, named so partners can grant it in their bucket policy (a stack output says how). */
+  private createDelivery(props: ExportWorkflowProps, databases: readonly DatabaseConfig[]): SnaplakeFunction {
+    const stack = Stack.of(this);
+    const roleName = `${props.glueDatabasePrefix.replace(/_/g, '-')}-delivery`;
+    const fn = new SnaplakeFunction(this, 'DeliverExport', {
+      handler: 'deliver-export',
+      description: 'Copies a complete export into a partner\'s bucket, server-side, and verifies it',
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      roleName,
+      environment: {
+        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        DELIVERIES: JSON.stringify(Object.fromEntries(databases.map(({ identifier, delivery }) => [identifier, {
+          destination: delivery!.destination,
+          destinationPrefix: delivery!.prefix,
+          kmsKeyArn: delivery!.kmsKeyArn,
+          bucketOwnerEnforced: delivery!.bucketOwnerEnforced,
+        }]))),
+      },
+    });
+    // Source: read only. Delivery never deletes or changes the export.
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.exportBucket.bucketArn] }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exportBucket.arnForObjects('*')] }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
+    const acks = [{ id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'Delivery reads the objects of an export, named by RDS.' }];
+    for (const db of databases) {
+      const { destination, prefix, kmsKeyArn } = db.delivery!;
+      const accessPoint = destination.startsWith('arn:');
+      const container = accessPoint ? destination : `arn:${stack.partition}:s3:::${destination}`;
+      const cleanPrefix = prefix.replace(/^\/+|\/+$/g, '');
+      const objects = `${container}${accessPoint ? '/object' : ''}/${cleanPrefix ? `${cleanPrefix}/` : ''}*`;
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [container] }));
+      fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [objects],
+      }));
+      if (kmsKeyArn) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'], resources: [kmsKeyArn] }));
+      acks.push({
+        id: `AwsSolutions-IAM5[Resource::${objects.replace(`arn:${stack.partition}`, 'arn:<AWS::Partition>')}]`,
+        reason: `Delivery writes the objects of each export of ${db.identifier} under the partner's prefix only.`,
+      });
+      new CfnOutput(Stack.of(this), `PartnerPolicy-${db.identifier}`, {
+        description: `Statements the partner adds to ${destination} (and its KMS key) so deliveries of ${db.identifier} can write`,
+        value: JSON.stringify(partnerPolicies({ destination, prefix, kmsKeyArn, deliveryRoleArn: `arn:aws:iam::${stack.account}:role/${roleName}` })),
+      });
+    }
+    Validations.of(fn.role).acknowledge(...acks);
+    return fn;
   }
 
   private createCatalogFunction(props: ExportWorkflowProps): SnaplakeFunction {
@@ -345,8 +401,15 @@ export class ExportWorkflow extends Construct {
       ? { ...completed, 'crawler.$': '$.catalog' }
       : { ...completed, 'tables.$': '$.catalog.tables', 'skippedByCatalog.$': '$.catalog.skipped' });
 
+    // Delivery to partners comes after the catalog: a partner never receives an export that is not COMPLETE.
+    const catalogued = this.deliver
+      ? register.next(invoke('Deliver export', this.deliver, {
+        'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+        'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
+      }, '$.delivery').addCatch(notifyFailure, catchAll))
+      : register;
     const exportLoop = waitForExport.next(describe).next(new sfn.Choice(this, 'Export done?')
-      .when(sfn.Condition.stringEquals('$.export.status', 'COMPLETE'), register.next(notifyCompleted).next(new sfn.Succeed(this, 'Exported')))
+      .when(sfn.Condition.stringEquals('$.export.status', 'COMPLETE'), catalogued.next(notifyCompleted).next(new sfn.Succeed(this, 'Exported')))
       .when(sfn.Condition.or(sfn.Condition.stringEquals('$.export.status', 'FAILED'), sfn.Condition.stringEquals('$.export.status', 'CANCELED')),
         exportFailed.next(notifyFailure))
       .otherwise(waitForExport));
