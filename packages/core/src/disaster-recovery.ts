@@ -74,3 +74,25 @@ export function newestGoodCopyAgeHours(copies: readonly SnapshotCopy[], now: Dat
 function timeOf(copy: SnapshotCopy): number {
   return new Date(copy.createdAt).getTime();
 }
+
+/** Tags on every temporary resource of a Serverless v1 export: only resources carrying both are ever deleted. */
+export const TEMPORARY_TAG = 'snaplake:temporary';
+export const EXECUTION_TAG = 'snaplake:execution';
+
+/**
+ * Names of the temporary cluster and snapshot a Serverless v1 export restores through: valid (a
+ * cluster id holds at most 63 characters), readable, and unique per execution, so two databases (or
+ * two runs) exporting at once never collide.
+ */
+export function temporaryResourceNames(
+  sourceClusterIdentifier: string, executionId: string,
+): { clusterIdentifier: string; snapshotIdentifier: string } {
+  if (typeof sourceClusterIdentifier !== 'string' || sourceClusterIdentifier === '') {
+    throw new SnaplakeError('temporaryResourceNames: the source cluster identifier is empty');
+  }
+  if (typeof executionId !== 'string' || executionId === '') throw new SnaplakeError('temporaryResourceNames: the execution id is empty');
+  return {
+    clusterIdentifier: derivedIdentifier(['snaplake-tmp', sourceClusterIdentifier, executionId], 63),
+    snapshotIdentifier: derivedIdentifier(['snaplake-tmp', sourceClusterIdentifier, executionId, 'snapshot'], 255),
+  };
+}

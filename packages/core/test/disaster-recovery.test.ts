@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, newestGoodCopyAgeHours, SnapshotCopy, SnaplakeError } from '../src';
+import { copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, newestGoodCopyAgeHours, SnapshotCopy, SnaplakeError, temporaryResourceNames } from '../src';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
@@ -83,5 +83,24 @@ describe('newestGoodCopyAgeHours', () => {
   test('hours since the newest available copy, or undefined', () => {
     expect(newestGoodCopyAgeHours([copy('a', 2), copy('b', 1), copy('c', 0, 'creating')], now)).toBe(24);
     expect(newestGoodCopyAgeHours([copy('c', 0, 'creating')], now)).toBeUndefined();
+  });
+});
+
+describe('temporaryResourceNames', () => {
+  const execution = 'arn:aws:states:eu-west-1:111111111111:execution:snaplake-prod-exports:rds-legacy-2026-11-21-1a2b3c4d';
+
+  test('valid, readable names, different per execution and per database', () => {
+    const names = temporaryResourceNames('legacy-serverless', execution);
+    expect(names.clusterIdentifier).toMatch(/^snaplake-tmp-legacy-serverless-arn-aws-states-[a-z0-9-]*-[0-9a-f]{8}$/);
+    expect(names.clusterIdentifier.length).toBeLessThanOrEqual(63);
+    expect(temporaryResourceNames('legacy-serverless', `${execution}-2`).clusterIdentifier).not.toBe(names.clusterIdentifier);
+    expect(temporaryResourceNames('other-db', execution).clusterIdentifier).not.toBe(names.clusterIdentifier);
+  });
+
+  test('property: cluster ids are always valid (1-63 characters, letter first, no --, no trailing -)', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 100 }), fc.string({ minLength: 1, maxLength: 200 }), (cluster, exec) => {
+      const { clusterIdentifier } = temporaryResourceNames(cluster, exec);
+      return clusterIdentifier.length <= 63 && /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/.test(clusterIdentifier);
+    }), { numRuns: 1000 });
   });
 });

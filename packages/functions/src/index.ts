@@ -13,3 +13,4 @@ export * from './athena-query';
 export * from './scheduled-query-steps';
 export * from './disaster-recovery';
 export * from './deliver-export';
+export * from './serverless-detour';

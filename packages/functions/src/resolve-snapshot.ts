@@ -17,6 +17,10 @@ export interface ResolvedSnapshot {
   readonly databaseIdentifier: string;
   /** `postgres` or `mysql`: decides the type mapping of the catalog. */
   readonly engine: SourceEngine;
+  /** The engine as RDS names it, such as `aurora-postgresql`. */
+  readonly engineName: string;
+  /** `serverless` for an Aurora Serverless v1 cluster snapshot, which must be restored before it can be exported. */
+  readonly engineMode: string;
   /** `available`, `creating`, ...: the workflow waits while `creating`. */
   readonly status: string;
   readonly snapshotTime: string;
@@ -33,7 +37,9 @@ export class SnapshotNotFoundError extends WorkflowError {
 const SNAPSHOT_ARN = /^arn:[\w-]+:rds:[\w-]+:\d{12}:(snapshot|cluster-snapshot):(.+)$/;
 
 /** Finds the snapshot to export and everything the later steps need to know about it. */
-export async function resolveSnapshot(rds: RDSClient, input: ResolveSnapshotInput, exportIdPrefix?: string): Promise<ResolvedSnapshot> {
+export async function resolveSnapshot(
+  rds: RDSClient, input: ResolveSnapshotInput, exportIdPrefix?: string, options: { allowServerlessV1?: boolean } = {},
+): Promise<ResolvedSnapshot> {
   if (typeof input !== 'object' || input === null) throw new InvalidInputError(`resolveSnapshot: expected { snapshotArn } or { databaseIdentifier, kind }, got ${JSON.stringify(input)}`);
   if ('snapshotArn' in input && input.snapshotArn !== undefined) {
     const match = typeof input.snapshotArn === 'string' ? SNAPSHOT_ARN.exec(input.snapshotArn) : null;
@@ -41,7 +47,7 @@ export async function resolveSnapshot(rds: RDSClient, input: ResolveSnapshotInpu
     const [, type, identifier] = match as unknown as [string, string, string];
     return type === 'snapshot'
       ? fromInstanceSnapshot(await describeOne(rds, 'instance', identifier), exportIdPrefix)
-      : fromClusterSnapshot(await describeOne(rds, 'cluster', identifier), exportIdPrefix);
+      : fromClusterSnapshot(await describeOne(rds, 'cluster', identifier), exportIdPrefix, options.allowServerlessV1);
   }
   if ('databaseIdentifier' in input && typeof input.databaseIdentifier === 'string' && input.databaseIdentifier !== '') {
     if (input.kind !== 'instance' && input.kind !== 'cluster') {
@@ -49,7 +55,7 @@ export async function resolveSnapshot(rds: RDSClient, input: ResolveSnapshotInpu
     }
     return input.kind === 'instance'
       ? fromInstanceSnapshot(await latestInstanceSnapshot(rds, input.databaseIdentifier), exportIdPrefix)
-      : fromClusterSnapshot(await latestClusterSnapshot(rds, input.databaseIdentifier), exportIdPrefix);
+      : fromClusterSnapshot(await latestClusterSnapshot(rds, input.databaseIdentifier), exportIdPrefix, options.allowServerlessV1);
   }
   throw new InvalidInputError(`resolveSnapshot: expected { snapshotArn } or { databaseIdentifier, kind }, got ${JSON.stringify(input)}`);
 }
@@ -106,16 +112,18 @@ function fromInstanceSnapshot(s: DBSnapshot, prefix?: string): ResolvedSnapshot 
     kind: 'instance',
     databaseIdentifier: required(s.DBInstanceIdentifier, 'DBInstanceIdentifier'),
     engine: engineFamily(s.Engine, identifier),
+    engineName: s.Engine ?? '',
+    engineMode: 'provisioned',
     status: s.Status ?? 'unknown',
     snapshotTime: (s.SnapshotCreateTime ?? s.OriginalSnapshotCreateTime)?.toISOString() ?? '',
     exportTaskIdentifier: exportTaskIdentifier(identifier, prefix),
   };
 }
 
-function fromClusterSnapshot(s: DBClusterSnapshot, prefix?: string): ResolvedSnapshot {
+function fromClusterSnapshot(s: DBClusterSnapshot, prefix?: string, allowServerlessV1 = false): ResolvedSnapshot {
   const identifier = required(s.DBClusterSnapshotIdentifier, 'DBClusterSnapshotIdentifier');
-  if (s.EngineMode === 'serverless') {
-    throw new ExportRejectedError(`cluster snapshot ${identifier} is of an Aurora Serverless v1 cluster, whose snapshots RDS cannot export`);
+  if (s.EngineMode === 'serverless' && !allowServerlessV1) {
+    throw new ExportRejectedError(`cluster snapshot ${identifier} is of an Aurora Serverless v1 cluster, whose snapshots RDS cannot export; configure serverlessV1Restore for the stage to export it through a temporary cluster`);
   }
   return {
     arn: required(s.DBClusterSnapshotArn, 'DBClusterSnapshotArn'),
@@ -123,6 +131,8 @@ function fromClusterSnapshot(s: DBClusterSnapshot, prefix?: string): ResolvedSna
     kind: 'cluster',
     databaseIdentifier: required(s.DBClusterIdentifier, 'DBClusterIdentifier'),
     engine: engineFamily(s.Engine, identifier),
+    engineName: s.Engine ?? '',
+    engineMode: s.EngineMode ?? 'provisioned',
     status: s.Status ?? 'unknown',
     snapshotTime: s.SnapshotCreateTime?.toISOString() ?? '',
     exportTaskIdentifier: exportTaskIdentifier(identifier, prefix),

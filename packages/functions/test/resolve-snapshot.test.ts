@@ -22,6 +22,8 @@ describe('resolveSnapshot', () => {
       kind: 'instance',
       databaseIdentifier: 'orders-db',
       engine: 'postgres',
+      engineName: 'postgres',
+      engineMode: 'provisioned',
       status: 'available',
       snapshotTime: '2026-11-21T03:05:12.000Z',
       exportTaskIdentifier: exportTaskIdentifier('rds:orders-db-2026-11-21-03-05'),
@@ -75,6 +77,9 @@ describe('resolveSnapshot', () => {
       }],
     });
     await expect(resolveSnapshot(client, { snapshotArn: arn('cluster-snapshot', 'old') })).rejects.toBeInstanceOf(ExportRejectedError);
+    // With the restore detour configured, it resolves and says so.
+    await expect(resolveSnapshot(client, { snapshotArn: arn('cluster-snapshot', 'old') }, undefined, { allowServerlessV1: true }))
+      .resolves.toMatchObject({ engineMode: 'serverless', engineName: 'aurora-postgresql', databaseIdentifier: 'legacy' });
   });
 
   test('an engine snaplake cannot map is rejected', async () => {

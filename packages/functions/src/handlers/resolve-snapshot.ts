@@ -5,5 +5,5 @@ const rds = new RDSClient({});
 
 /** Step Functions task: find the snapshot to export (or the latest of a database) and its export id. */
 export async function handler(input: ResolveSnapshotInput): Promise<ResolvedSnapshot> {
-  return resolveSnapshot(rds, input, process.env.EXPORT_ID_PREFIX || undefined);
+  return resolveSnapshot(rds, input, process.env.EXPORT_ID_PREFIX || undefined, { allowServerlessV1: process.env.SERVERLESS_V1_RESTORE === 'on' });
 }

@@ -1,0 +1,193 @@
+import {
+  CreateDBClusterSnapshotCommand,
+  DeleteDBClusterCommand,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClustersCommand,
+  DescribeDBClustersCommandOutput,
+  DescribeDBClusterSnapshotsCommand,
+  RDSClient,
+  RestoreDBClusterFromSnapshotCommand,
+  Tag,
+} from '@aws-sdk/client-rds';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { EXECUTION_TAG, TEMPORARY_TAG, temporaryResourceNames } from '@snaplake/core';
+import { NotReadyError } from './disaster-recovery';
+import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
+import { log } from './log';
+import { ResolvedSnapshot } from './resolve-snapshot';
+
+/** Where the temporary cluster of a Serverless v1 export runs: from the stage config, never hard-coded. */
+export interface RestoreSettings {
+  /** Provisioned engine version to restore to, per engine (`aurora-postgresql`, `aurora-mysql`). */
+  readonly engineVersions: Readonly<Record<string, string>>;
+  readonly subnetGroupName: string;
+  readonly securityGroupIds: readonly string[];
+  readonly kmsKeyArn?: string;
+}
+
+export interface TemporaryResources {
+  readonly clusterIdentifier: string;
+  readonly snapshotIdentifier: string;
+  /** Set once the temporary snapshot exists: what the export reads. */
+  readonly snapshotArn?: string;
+  readonly status: string;
+}
+
+const tags = (executionArn: string, source: ResolvedSnapshot): Tag[] => [
+  { Key: TEMPORARY_TAG, Value: 'true' },
+  { Key: EXECUTION_TAG, Value: executionArn },
+  { Key: 'snaplake:source-snapshot', Value: source.arn },
+];
+
+/** Restores a Serverless v1 snapshot to a temporary provisioned cluster (no instance needed), tagged as this execution's. */
+export async function restoreTemporaryCluster(
+  rds: RDSClient, input: { snapshot: ResolvedSnapshot; executionArn: string }, settings: RestoreSettings,
+): Promise<TemporaryResources> {
+  if (input?.snapshot?.kind !== 'cluster' || typeof input.executionArn !== 'string') {
+    throw new InvalidInputError('restoreTemporaryCluster: expected a resolved cluster snapshot and the execution ARN');
+  }
+  const names = temporaryResourceNames(input.snapshot.databaseIdentifier, input.executionArn);
+  const engineVersion = settings.engineVersions[input.snapshot.engineName];
+  if (!engineVersion) {
+    throw new WorkflowError('RestoreNotConfigured', `no provisioned engine version is configured for ${input.snapshot.engineName} (serverlessV1Restore.engineVersions)`);
+  }
+  try {
+    await rds.send(new RestoreDBClusterFromSnapshotCommand({
+      DBClusterIdentifier: names.clusterIdentifier,
+      SnapshotIdentifier: input.snapshot.arn,
+      Engine: input.snapshot.engineName,
+      EngineVersion: engineVersion,
+      EngineMode: 'provisioned',
+      DBSubnetGroupName: settings.subnetGroupName,
+      VpcSecurityGroupIds: [...settings.securityGroupIds],
+      KmsKeyId: settings.kmsKeyArn,
+      Tags: tags(input.executionArn, input.snapshot),
+    }));
+  } catch (error) {
+    // A retried step finds its own cluster already being restored.
+    if (awsErrorName(error) !== 'DBClusterAlreadyExistsFault') throw error;
+  }
+  log.info('temporary cluster restoring', { clusterIdentifier: names.clusterIdentifier });
+  return { ...names, status: 'creating' };
+}
+
+/** The status of the temporary cluster (`available` once restored). */
+export async function checkTemporaryCluster(rds: RDSClient, temporary: TemporaryResources): Promise<TemporaryResources> {
+  const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: temporary.clusterIdentifier }))).DBClusters?.[0];
+  if (!cluster) throw new NotReadyError(`temporary cluster ${temporary.clusterIdentifier} is not visible yet`);
+  return { ...temporary, status: cluster.Status ?? 'unknown' };
+}
+
+/** Takes the manual snapshot of the temporary cluster that the export reads. */
+export async function snapshotTemporaryCluster(
+  rds: RDSClient, input: { snapshot: ResolvedSnapshot; temporary: TemporaryResources; executionArn: string },
+): Promise<TemporaryResources> {
+  try {
+    const created = await rds.send(new CreateDBClusterSnapshotCommand({
+      DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier,
+      DBClusterIdentifier: input.temporary.clusterIdentifier,
+      Tags: tags(input.executionArn, input.snapshot),
+    }));
+    return { ...input.temporary, snapshotArn: created.DBClusterSnapshot?.DBClusterSnapshotArn, status: created.DBClusterSnapshot?.Status ?? 'creating' };
+  } catch (error) {
+    if (awsErrorName(error) !== 'DBClusterSnapshotAlreadyExistsFault') throw error;
+    return checkTemporarySnapshot(rds, input.temporary);
+  }
+}
+
+/** The status of the temporary snapshot (`available` once taken), with its ARN. */
+export async function checkTemporarySnapshot(rds: RDSClient, temporary: TemporaryResources): Promise<TemporaryResources> {
+  const described = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: temporary.snapshotIdentifier }));
+  const snapshot = described.DBClusterSnapshots?.[0];
+  if (!snapshot) throw new NotReadyError(`temporary snapshot ${temporary.snapshotIdentifier} is not visible yet`);
+  return { ...temporary, snapshotArn: snapshot.DBClusterSnapshotArn, status: snapshot.Status ?? 'unknown' };
+}
+
+/**
+ * Deletes this execution's temporary snapshot and cluster, on success and on every failure path.
+ * Only resources tagged temporary *and* with this execution are deleted; anything else is left alone.
+ */
+export async function cleanUpTemporary(
+  rds: RDSClient, input: { temporary: TemporaryResources; executionArn: string },
+): Promise<{ deleted: string[]; refused: string[] }> {
+  const deleted: string[] = [];
+  const refused: string[] = [];
+  const ours = (list: Tag[] | undefined) => {
+    const t = Object.fromEntries((list ?? []).map((tag) => [tag.Key, tag.Value]));
+    return t[TEMPORARY_TAG] === 'true' && t[EXECUTION_TAG] === input.executionArn;
+  };
+  const snapshotRequest = new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier });
+  const snapshot = (await describeOrUndefined(() => rds.send(snapshotRequest)))?.DBClusterSnapshots?.[0];
+  if (snapshot && ours(snapshot.TagList)) {
+    await ignoreNotFound(() => rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier })));
+    deleted.push(input.temporary.snapshotIdentifier);
+  } else if (snapshot) {refused.push(input.temporary.snapshotIdentifier);}
+  const clusterRequest = new DescribeDBClustersCommand({ DBClusterIdentifier: input.temporary.clusterIdentifier });
+  const cluster = (await describeOrUndefined(() => rds.send(clusterRequest)))?.DBClusters?.[0];
+  if (cluster && ours(cluster.TagList)) {
+    const deletion = new DeleteDBClusterCommand({ DBClusterIdentifier: input.temporary.clusterIdentifier, SkipFinalSnapshot: true });
+    await ignoreNotFound(() => rds.send(deletion));
+    deleted.push(input.temporary.clusterIdentifier);
+  } else if (cluster) {refused.push(input.temporary.clusterIdentifier);}
+  if (refused.length > 0) log.warn('temporary resources not deleted: not tagged as this execution\'s', { refused });
+  return { deleted, refused };
+}
+
+/**
+ * Scheduled: deletes temporary clusters and snapshots older than `maxAgeHours` whose execution is no
+ * longer running (orphans of a crash or a cleanup that failed), and reports what it deleted.
+ */
+export async function sweepTemporary(rds: RDSClient, sfn: SFNClient, maxAgeHours: number, now: Date = new Date()): Promise<{ deleted: string[] }> {
+  const cutoff = now.getTime() - maxAgeHours * 3_600_000;
+  const deleted: string[] = [];
+  const running = async (executionArn: string | undefined) => {
+    if (!executionArn) return false;
+    const described = await describeOrUndefined(() => sfn.send(new DescribeExecutionCommand({ executionArn })), ['ExecutionDoesNotExist']);
+    return described?.status === 'RUNNING';
+  };
+  const tagsOf = (list: Tag[] | undefined) => Object.fromEntries((list ?? []).map((tag) => [tag.Key, tag.Value]));
+  let marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }));
+    for (const s of page.DBClusterSnapshots ?? []) {
+      const t = tagsOf(s.TagList);
+      if (t[TEMPORARY_TAG] !== 'true' || (s.SnapshotCreateTime?.getTime() ?? now.getTime()) > cutoff || await running(t[EXECUTION_TAG])) continue;
+      await ignoreNotFound(() => rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier })));
+      deleted.push(s.DBClusterSnapshotIdentifier ?? '');
+    }
+    marker = page.Marker;
+  } while (marker);
+  let clusterMarker: string | undefined;
+  do {
+    const page: DescribeDBClustersCommandOutput = await rds.send(new DescribeDBClustersCommand({ Marker: clusterMarker }));
+    for (const c of page.DBClusters ?? []) {
+      const t = tagsOf(c.TagList);
+      if (t[TEMPORARY_TAG] !== 'true' || (c.ClusterCreateTime?.getTime() ?? now.getTime()) > cutoff || await running(t[EXECUTION_TAG])) continue;
+      await ignoreNotFound(() => rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: c.DBClusterIdentifier, SkipFinalSnapshot: true })));
+      deleted.push(c.DBClusterIdentifier ?? '');
+    }
+    clusterMarker = page.Marker;
+  } while (clusterMarker);
+  log.info('temporary resources swept', { deleted });
+  return { deleted };
+}
+
+const NOT_FOUND = ['DBClusterNotFoundFault', 'DBClusterSnapshotNotFoundFault'];
+
+async function describeOrUndefined<T>(call: () => Promise<T>, notFound: string[] = NOT_FOUND): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (notFound.includes(awsErrorName(error) ?? '')) return undefined;
+    throw error;
+  }
+}
+
+async function ignoreNotFound(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    // Already gone, or already being deleted by an earlier attempt: the goal is met either way.
+    if (!NOT_FOUND.includes(awsErrorName(error) ?? '') && awsErrorName(error) !== 'InvalidDBClusterStateFault') throw error;
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  CreateDBClusterSnapshotCommand, DBClusterAlreadyExistsFault, DBClusterNotFoundFault, DeleteDBClusterCommand, DeleteDBClusterSnapshotCommand,
+  DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, RDSClient, RestoreDBClusterFromSnapshotCommand,
+} from '@aws-sdk/client-rds';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { temporaryResourceNames } from '@snaplake/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { cleanUpTemporary, restoreTemporaryCluster, snapshotTemporaryCluster, sweepTemporary } from '../src';
+
+const rds = mockClient(RDSClient);
+const sfn = mockClient(SFNClient);
+const client = new RDSClient({ region: 'eu-west-1' });
+const executionArn = 'arn:aws:states:eu-west-1:111111111111:execution:exports:legacy-1';
+const snapshot = {
+  arn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:rds:legacy-2026-11-21',
+  identifier: 'rds:legacy-2026-11-21',
+  kind: 'cluster' as const,
+  databaseIdentifier: 'legacy',
+  engine: 'postgres' as const,
+  engineName: 'aurora-postgresql',
+  engineMode: 'serverless',
+  status: 'available',
+  snapshotTime: '',
+  exportTaskIdentifier: 'x',
+};
+const settings = { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'snaplake-private', securityGroupIds: ['sg-0123abcd'], kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' };
+const names = temporaryResourceNames('legacy', executionArn);
+const ours = [{ Key: 'snaplake:temporary', Value: 'true' }, { Key: 'snaplake:execution', Value: executionArn }];
+
+beforeAll(() => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+beforeEach(() => {
+  rds.reset();
+  sfn.reset();
+});
+
+describe('Serverless v1 detour', () => {
+  test('restores to a provisioned cluster with the configured version, subnets, security groups and key, tagged as this execution\'s', async () => {
+    rds.on(RestoreDBClusterFromSnapshotCommand).resolves({});
+    await expect(restoreTemporaryCluster(client, { snapshot, executionArn }, settings)).resolves.toEqual({ ...names, status: 'creating' });
+    expect(rds.commandCalls(RestoreDBClusterFromSnapshotCommand)[0]!.args[0].input).toMatchObject({
+      DBClusterIdentifier: names.clusterIdentifier,
+      SnapshotIdentifier: snapshot.arn,
+      Engine: 'aurora-postgresql',
+      EngineVersion: '13.12',
+      EngineMode: 'provisioned',
+      DBSubnetGroupName: 'snaplake-private',
+      VpcSecurityGroupIds: ['sg-0123abcd'],
+      KmsKeyId: settings.kmsKeyArn,
+      Tags: expect.arrayContaining(ours),
+    });
+  });
+
+  test('a retried restore finds its cluster already restoring', async () => {
+    rds.on(RestoreDBClusterFromSnapshotCommand).rejects(new DBClusterAlreadyExistsFault({ message: 'exists', $metadata: {} }));
+    await expect(restoreTemporaryCluster(client, { snapshot, executionArn }, settings)).resolves.toMatchObject({ status: 'creating' });
+  });
+
+  test('an engine without a configured version names the setting', async () => {
+    await expect(restoreTemporaryCluster(client, { snapshot: { ...snapshot, engineName: 'aurora-mysql' }, executionArn }, settings))
+      .rejects.toMatchObject({ name: 'RestoreNotConfigured', message: expect.stringContaining('serverlessV1Restore.engineVersions') });
+  });
+
+  test('the temporary snapshot is taken and tagged', async () => {
+    rds.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { DBClusterSnapshotArn: 'arn:tmp', Status: 'creating' } });
+    await expect(snapshotTemporaryCluster(client, { snapshot, executionArn, temporary: { ...names, status: 'available' } })).resolves.toMatchObject({ snapshotArn: 'arn:tmp' });
+    expect(rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input.Tags).toEqual(expect.arrayContaining(ours));
+  });
+
+  test('cleanup deletes this execution\'s snapshot and cluster', async () => {
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ TagList: ours }] });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ TagList: ours }] });
+    await expect(cleanUpTemporary(client, { temporary: { ...names, status: 'available' }, executionArn }))
+      .resolves.toEqual({ deleted: [names.snapshotIdentifier, names.clusterIdentifier], refused: [] });
+    expect(rds.commandCalls(DeleteDBClusterCommand)[0]!.args[0].input).toEqual({ DBClusterIdentifier: names.clusterIdentifier, SkipFinalSnapshot: true });
+  });
+
+  test('cleanup never deletes a resource of another execution or without the temporary tag', async () => {
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ TagList: [{ Key: 'snaplake:temporary', Value: 'true' }, { Key: 'snaplake:execution', Value: 'other' }] }] });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ TagList: [] }] });
+    await expect(cleanUpTemporary(client, { temporary: { ...names, status: 'available' }, executionArn }))
+      .resolves.toEqual({ deleted: [], refused: [names.snapshotIdentifier, names.clusterIdentifier] });
+    expect(rds.commandCalls(DeleteDBClusterCommand)).toHaveLength(0);
+    expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('cleanup after a failure before anything was created is a no-op', async () => {
+    rds.on(DescribeDBClusterSnapshotsCommand).rejects(new DBClusterNotFoundFault({ message: 'nope', $metadata: {} }));
+    rds.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ message: 'nope', $metadata: {} }));
+    await expect(cleanUpTemporary(client, { temporary: { ...names, status: 'creating' }, executionArn })).resolves.toEqual({ deleted: [], refused: [] });
+  });
+
+  test('the sweeper deletes old temporary resources of finished executions only', async () => {
+    const now = new Date('2026-11-21T12:00:00Z');
+    const old = new Date('2026-11-20T00:00:00Z');
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+      DBClusterSnapshots: [
+        { DBClusterSnapshotIdentifier: 'tmp-old-done', SnapshotCreateTime: old, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: 'done' }] },
+        { DBClusterSnapshotIdentifier: 'tmp-old-running', SnapshotCreateTime: old, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: 'running' }] },
+        { DBClusterSnapshotIdentifier: 'tmp-new', SnapshotCreateTime: now, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: 'done' }] },
+        { DBClusterSnapshotIdentifier: 'dba-manual', SnapshotCreateTime: old, TagList: [] },
+      ],
+    });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterIdentifier: 'tmp-cluster', ClusterCreateTime: old, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: 'done' }] }] });
+    sfn.on(DescribeExecutionCommand, { executionArn: 'done' }).resolves({ status: 'FAILED' } as never);
+    sfn.on(DescribeExecutionCommand, { executionArn: 'running' }).resolves({ status: 'RUNNING' } as never);
+    await expect(sweepTemporary(client, new SFNClient({}), 6, now)).resolves.toEqual({ deleted: ['tmp-old-done', 'tmp-cluster'] });
+  });
+});
