@@ -74,11 +74,13 @@ describe('Serverless v1 detour', () => {
     rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ TagList: ours }] });
     await expect(cleanUpTemporary(client, { temporary: { ...names, status: 'available' }, executionArn }))
       .resolves.toEqual({ deleted: [names.snapshotIdentifier, names.clusterIdentifier], refused: [] });
-    expect(rds.commandCalls(DeleteDBClusterCommand)[0]!.args[0].input).toEqual({ DBClusterIdentifier: names.clusterIdentifier, SkipFinalSnapshot: true });
+    const deletion = rds.commandCalls(DeleteDBClusterCommand)[0]!.args[0].input;
+    expect(deletion).toEqual({ DBClusterIdentifier: names.clusterIdentifier, SkipFinalSnapshot: true });
   });
 
   test('cleanup never deletes a resource of another execution or without the temporary tag', async () => {
-    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ TagList: [{ Key: 'snaplake:temporary', Value: 'true' }, { Key: 'snaplake:execution', Value: 'other' }] }] });
+    const otherExecution = [{ Key: 'snaplake:temporary', Value: 'true' }, { Key: 'snaplake:execution', Value: 'other' }];
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ TagList: otherExecution }] });
     rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ TagList: [] }] });
     await expect(cleanUpTemporary(client, { temporary: { ...names, status: 'available' }, executionArn }))
       .resolves.toEqual({ deleted: [], refused: [names.snapshotIdentifier, names.clusterIdentifier] });
