@@ -38,6 +38,19 @@ export interface StageConfig {
   readonly catalog: CatalogMode;
   /** Copies of the databases' snapshots in other regions. */
   readonly disasterRecovery?: DisasterRecoveryConfig;
+  /** Export Aurora Serverless v1 snapshots through a temporary provisioned cluster. */
+  readonly serverlessV1Restore?: ServerlessV1RestoreConfig;
+}
+
+export interface ServerlessV1RestoreConfig {
+  /** Provisioned engine version to restore each engine to, such as `{ "aurora-postgresql": "13.12" }`. */
+  readonly engineVersions: Readonly<Record<string, string>>;
+  readonly subnetGroupName: string;
+  readonly securityGroupIds: readonly string[];
+  /** Key of the temporary cluster. @default - the snapshot's key */
+  readonly kmsKeyArn?: string;
+  /** The sweeper deletes temporary resources older than this whose execution has ended. @default 12 */
+  readonly sweepAfterHours: number;
 }
 
 export interface DisasterRecoveryConfig {
@@ -187,6 +200,7 @@ function parseStage(raw: unknown, field: string): StageConfig {
     federatedQueries: arrayAt(stage.federatedQueries ?? [], `${field}.federatedQueries`)
       .map((fq, i) => parseFederatedQuery(fq, `${field}.federatedQueries[${i}]`)),
     catalog: oneOf(stage.catalog ?? 'metadata', `${field}.catalog`, ['metadata', 'crawler'] as const),
+    serverlessV1Restore: stage.serverlessV1Restore === undefined ? undefined : parseServerlessRestore(stage.serverlessV1Restore, `${field}.serverlessV1Restore`),
     disasterRecovery: stage.disasterRecovery === undefined
       ? undefined
       : parseDisasterRecovery(stage.disasterRecovery, `${field}.disasterRecovery`, databases, stage.region),
@@ -218,6 +232,26 @@ function parseDisasterRecovery(raw: unknown, field: string, databases: readonly 
     snapshotSchedule: dr.snapshotSchedule === undefined
       ? undefined
       : stringAt(dr.snapshotSchedule, `${field}.snapshotSchedule`, CRON, 'an EventBridge cron expression such as cron(0 2 * * ? *)'),
+  };
+}
+
+function parseServerlessRestore(raw: unknown, field: string): ServerlessV1RestoreConfig {
+  const restore = objectAt(raw, field);
+  const versions = objectAt(restore.engineVersions, `${field}.engineVersions`);
+  const engineVersions = Object.fromEntries(Object.entries(versions).map(([engine, version]) => {
+    oneOf(engine, `${field}.engineVersions`, ['aurora-postgresql', 'aurora-mysql'] as const);
+    return [engine, stringAt(version, `${field}.engineVersions.${engine}`, /^\d+(\.[\w-]+)+$/, 'an engine version such as 13.12')];
+  }));
+  if (Object.keys(engineVersions).length === 0) throw new ConfigError(`${field}.engineVersions`, 'give the provisioned version to restore at least one engine to');
+  return {
+    engineVersions,
+    subnetGroupName: stringAt(restore.subnetGroupName, `${field}.subnetGroupName`, /^[a-zA-Z0-9 ._-]{1,255}$/, 'a DB subnet group name'),
+    securityGroupIds: arrayAt(restore.securityGroupIds, `${field}.securityGroupIds`)
+      .map((id, i) => stringAt(id, `${field}.securityGroupIds[${i}]`, /^sg-[0-9a-f]{8,17}$/, 'a security group id such as sg-0123abcd')),
+    kmsKeyArn: restore.kmsKeyArn === undefined
+      ? undefined
+      : stringAt(restore.kmsKeyArn, `${field}.kmsKeyArn`, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/, 'a KMS key ARN'),
+    sweepAfterHours: integerAt(restore.sweepAfterHours ?? 12, `${field}.sweepAfterHours`, 1, 24 * 30),
   };
 }
 

@@ -143,3 +143,15 @@ describe('delivery', () => {
     expect(errorOf(config).field).toBe('stages[0].databases[0].delivery.destination');
   });
 });
+
+describe('serverless v1 restore', () => {
+  test('reads the restore settings with a default sweep age, and names a wrong field', () => {
+    const config = validConfig() as any;
+    config.stages[1].serverlessV1Restore = { engineVersions: { 'aurora-mysql': '8.0.mysql_aurora.3.05.2' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'] };
+    expect(parseSnaplakeConfig(config).stages[1]!.serverlessV1Restore).toEqual({
+      engineVersions: { 'aurora-mysql': '8.0.mysql_aurora.3.05.2' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'], kmsKeyArn: undefined, sweepAfterHours: 12,
+    });
+    config.stages[1].serverlessV1Restore.securityGroupIds = ['default'];
+    expect(errorOf(config).field).toBe('stages[1].serverlessV1Restore.securityGroupIds[0]');
+  });
+});
