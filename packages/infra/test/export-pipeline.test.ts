@@ -246,3 +246,41 @@ describe('delivery to a partner', () => {
     for (const s of stacksIn(buildApp(deliveryConfig).stages[0]!)) expect(nagFindings(s)).toEqual([]);
   });
 });
+
+describe('Aurora Serverless v1 detour', () => {
+  const detourConfig = parseSnaplakeConfig({
+    project: 'snaplake',
+    stages: [{
+      name: 'prod',
+      account: '333333333333',
+      region: 'eu-west-1',
+      databases: [{ identifier: 'legacy', kind: 'cluster', engine: 'postgres' }],
+      serverlessV1Restore: { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'], sweepAfterHours: 6 },
+    }],
+  });
+  const template = Template.fromStack(buildApp(detourConfig).stages[0]!.exportPipeline);
+  const allStatements = () => Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+
+  test('temporary clusters and snapshots can only be deleted when tagged temporary and named snaplake-tmp-*', () => {
+    const deletes = allStatements().filter((s: any) => [s.Action].flat().includes('rds:DeleteDBCluster'));
+    expect(deletes.length).toBe(2); // the detour's cleanup and the sweeper
+    for (const statement of deletes) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/snaplake:temporary': 'true' } });
+      expect(JSON.stringify(statement.Resource)).toMatch(/cluster:snaplake-tmp-\*/);
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/cluster:\*"/);
+    }
+  });
+
+  test('restore settings come from the config, and the sweeper runs hourly with the configured age', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ RESTORE_SETTINGS: JSON.stringify({ engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'] }) }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SWEEP_AFTER_HOURS: '6' }) } });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SERVERLESS_V1_RESTORE: 'on' }) } });
+  });
+
+  test('the stage has no unacknowledged cdk-nag finding', () => {
+    for (const s of stacksIn(buildApp(detourConfig).stages[0]!)) expect(nagFindings(s)).toEqual([]);
+  });
+});

@@ -4,10 +4,19 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { buildApp } from '../src';
 
 // The synthesized definition, with every CloudFormation reference replaced by a plausible ARN.
-function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata'): Record<string, unknown> {
+const RESTORE = { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'] };
+
+function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata', serverless = false): Record<string, unknown> {
   const config = parseSnaplakeConfig({
     project: 'snaplake',
-    stages: [{ name: 'dev', account: '111111111111', region: 'eu-west-1', catalog, databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }] }],
+    stages: [{
+      name: 'dev',
+      account: '111111111111',
+      region: 'eu-west-1',
+      catalog,
+      databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
+      ...(serverless ? { serverlessV1Restore: RESTORE } : {}),
+    }],
   });
   const template = Template.fromStack(buildApp(config).stages[0]!.exportPipeline);
   const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
@@ -40,6 +49,8 @@ const awsError = (name: string, message = name) => Object.assign(new Error(messa
 
 interface Scenario {
   catalog?: 'metadata' | 'crawler';
+  /** Synthesize with the Serverless v1 detour, and answer its steps with this. */
+  detour?: (input: any) => unknown;
   crawl?: (input: unknown) => unknown;
   resolve?: (input: unknown) => unknown;
   start?: (input: unknown) => unknown;
@@ -58,7 +69,12 @@ async function run(input: unknown, scenario: Scenario) {
     notifications.push((publish as { Message: Record<string, unknown> }).Message);
     return { MessageId: '1' };
   });
-  const machine = new StateMachine(synthesizedDefinition(scenario.catalog) as never, { validationOptions: { checkArn: false } });
+  const definition = synthesizedDefinition(scenario.catalog, scenario.detour !== undefined);
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const detourStates = scenario.detour
+    ? Object.fromEntries(['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot', 'Clean up temporary resources', 'Clean up after failure']
+      .map((state) => [state, record(state, scenario.detour!)]))
+    : {};
   const execution = machine.run(input, {
     // What Step Functions puts in the context object; the runner's default has no execution id.
     context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },
@@ -72,8 +88,9 @@ async function run(input: unknown, scenario: Scenario) {
         'Notify started': notify('Notify started'),
         'Notify completed': notify('Notify completed'),
         'Notify failure': notify('Notify failure'),
+        ...detourStates,
       },
-      waitTimeOverrides: { 'Wait for snapshot': 0, 'Wait for export': 0 },
+      waitTimeOverrides: { 'Wait for snapshot': 0, 'Wait for export': 0, 'Wait for temporary cluster': 0, 'Wait for temporary snapshot': 0 },
       retryIntervalOverrides: { 'Start export': 0, 'Describe export': 0, 'Resolve snapshot': 0, 'Register catalog': 0, 'Start crawler': 0 },
     },
   });
@@ -222,5 +239,53 @@ describe('export workflow, executed locally from the synthesized definition', ()
   test('catalog: crawler never crawls a failed export', async () => {
     const { calls } = await run({ snapshotArn: snapshot('available').arn }, { catalog: 'crawler', describe: () => exportStatus('FAILED', 'x') });
     expect(calls['Start crawler']).toBeUndefined();
+  });
+
+  describe('Aurora Serverless v1 detour', () => {
+    const serverlessSnapshot = { ...snapshot('available'), kind: 'cluster', engineMode: 'serverless', engineName: 'aurora-postgresql', arn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:rds:legacy-1' };
+    const temporary = { clusterIdentifier: 'snaplake-tmp-legacy-x', snapshotIdentifier: 'snaplake-tmp-legacy-x-snapshot' };
+    const detour = (states: string[]) => (input: any) => {
+      switch (input.step) {
+        case 'restore': return { ...temporary, status: 'creating' };
+        case 'check-cluster': return { ...temporary, status: states.shift() ?? 'available' };
+        case 'snapshot': return { ...temporary, status: 'creating' };
+        case 'check-snapshot': return { ...temporary, snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', status: 'available' };
+        case 'clean-up': return { deleted: [temporary.snapshotIdentifier, temporary.clusterIdentifier], refused: [] };
+        default: throw new Error(`unexpected step ${input.step}`);
+      }
+    };
+
+    test('restores, waits, snapshots, exports the temporary snapshot under the original id, then removes the temporary resources', async () => {
+      const { error, calls } = await run({ snapshotArn: serverlessSnapshot.arn }, { resolve: () => serverlessSnapshot, detour: detour(['creating', 'available']) });
+      expect(error).toBeUndefined();
+      expect(calls['Check temporary cluster']).toHaveLength(2);
+      expect(calls['Start export']).toEqual([{ snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier }]);
+      expect(calls['Restore temporary cluster']![0]).toMatchObject({ step: 'restore', executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test' });
+      expect(calls['Clean up temporary resources']).toHaveLength(1);
+    });
+
+    test('a failed export still removes the temporary resources', async () => {
+      const { error, calls, notifications } = await run({ snapshotArn: serverlessSnapshot.arn }, {
+        resolve: () => serverlessSnapshot, detour: detour([]), describe: () => exportStatus('FAILED', 'boom'),
+      });
+      expect(error).toBeDefined();
+      expect(notifications.at(-1)).toMatchObject({ event: 'export-failed' });
+      expect(calls['Clean up after failure']).toHaveLength(1);
+      expect(calls['Register catalog']).toBeUndefined();
+    });
+
+    test('a temporary cluster that fails is reported, and cleaned up', async () => {
+      const { calls, notifications } = await run({ snapshotArn: serverlessSnapshot.arn }, { resolve: () => serverlessSnapshot, detour: detour(['failed']) });
+      expect(notifications.at(-1)).toMatchObject({ error: 'TemporaryResourceFailed' });
+      expect(calls['Clean up after failure']).toHaveLength(1);
+      expect(calls['Start export']).toBeUndefined();
+    });
+
+    test('a provisioned snapshot takes no detour', async () => {
+      const { calls, error } = await run({ snapshotArn: snapshot('available').arn }, { detour: detour([]), resolve: () => ({ ...snapshot('available'), engineMode: 'provisioned' }) });
+      expect(error).toBeUndefined();
+      expect(calls['Restore temporary cluster']).toBeUndefined();
+      expect(calls['Clean up temporary resources']).toBeUndefined();
+    });
   });
 });

@@ -84,6 +84,7 @@ export class ExportPipelineStack extends Stack {
       exportRetentionDays: stage.exportRetentionDays,
       databases: stage.databases,
       catalog: stage.catalog,
+      serverlessV1Restore: stage.serverlessV1Restore,
     });
 
     // Publishing to an encrypted topic needs the key: without this, every notification would fail.

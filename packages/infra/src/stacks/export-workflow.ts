@@ -1,5 +1,7 @@
-import { CatalogMode, DatabaseConfig, partnerPolicies } from '@snaplake/core';
+import { CatalogMode, DatabaseConfig, partnerPolicies, ServerlessV1RestoreConfig } from '@snaplake/core';
 import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -24,6 +26,8 @@ export interface ExportWorkflowProps {
   readonly databases: readonly DatabaseConfig[];
   /** `metadata`: catalog from the export's own metadata; `crawler`: start a Glue crawler over the export. */
   readonly catalog: CatalogMode;
+  /** Export Aurora Serverless v1 snapshots through a temporary cluster. @default - such snapshots are rejected */
+  readonly serverlessV1Restore?: ServerlessV1RestoreConfig;
   /** @default Duration.minutes(5) */
   readonly snapshotPollInterval?: Duration;
   /** @default Duration.minutes(5) */
@@ -52,6 +56,9 @@ export class ExportWorkflow extends Construct {
   readonly crawler?: glue.CfnCrawler;
   /** Only when a database has `delivery`: copies complete exports to partners. */
   readonly deliver?: SnaplakeFunction;
+  /** Only with `serverlessV1Restore`: the detour steps and the hourly sweeper. */
+  readonly detour?: SnaplakeFunction;
+  readonly sweeper?: SnaplakeFunction;
 
   constructor(scope: Construct, id: string, props: ExportWorkflowProps) {
     super(scope, id);
@@ -61,6 +68,7 @@ export class ExportWorkflow extends Construct {
     this.resolveSnapshot = new SnaplakeFunction(this, 'ResolveSnapshot', {
       handler: 'resolve-snapshot',
       description: 'Finds the snapshot to export (or the latest of a database) and its export task id',
+      environment: props.serverlessV1Restore ? { SERVERLESS_V1_RESTORE: 'on' } : undefined,
     });
     this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -113,10 +121,13 @@ export class ExportWorkflow extends Construct {
       this.registerCatalog = this.createCatalogFunction(props);
     }
 
+    if (props.serverlessV1Restore) this.detour = this.createDetour(props.serverlessV1Restore);
     const deliveries = props.databases.filter((db) => db.delivery !== undefined);
     if (deliveries.length > 0) this.deliver = this.createDelivery(props, deliveries);
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      // A fixed name, so the sweeper's permission can name this workflow's executions.
+      stateMachineName: this.stateMachineName(props),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
       timeout: Duration.hours(24),
@@ -128,14 +139,134 @@ export class ExportWorkflow extends Construct {
       },
       comment: `snaplake ${props.stageName}: export snapshots to S3 and catalog them`,
     });
+    if (props.serverlessV1Restore) this.sweeper = this.createSweeper(props.serverlessV1Restore, this.stateMachineName(props));
     Validations.of(this.stateMachine).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
-      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, ...(this.deliver ? [this.deliver] : [])]
+      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, this.deliver, this.detour]
+        .filter((fn): fn is SnaplakeFunction => fn !== undefined)
         .map((fn) => ({
           id: wildcardOnArnOf(fn.function, ':*'),
           reason: 'The workflow invokes versions of its own functions (set by the CDK).',
         })),
     );
+  }
+
+  private stateMachineName(props: ExportWorkflowProps): string {
+    return `${props.glueDatabasePrefix.replace(/_/g, '-')}-exports`;
+  }
+
+  /**
+   * Serverless v1 snapshots cannot be exported: restore to a temporary provisioned cluster, wait, take
+   * a snapshot of it, wait, and export that (under the original snapshot's export id and database).
+   */
+  private serverlessDetour(
+    detour: SnaplakeFunction,
+    invoke: (name: string, fn: SnaplakeFunction, input: Record<string, string> | { path: string }, resultPath: string) => sfn.TaskStateBase,
+    exportIt: sfn.IChainable, notifyFailure: sfn.IChainable, catchAll: sfn.CatchProps, exportTheSnapshot: sfn.IChainable,
+  ): sfn.IChainable {
+    const poll = (name: string) => new sfn.Wait(this, name, { time: sfn.WaitTime.duration(Duration.minutes(2)) });
+    const restore = invoke('Restore temporary cluster', detour, { 'step': 'restore', 'snapshot.$': '$.snapshot', 'executionArn.$': '$$.Execution.Id' }, '$.temporary')
+      .addCatch(notifyFailure, catchAll);
+    const waitForCluster = poll('Wait for temporary cluster');
+    const checkCluster = invoke('Check temporary cluster', detour, { 'step': 'check-cluster', 'temporary.$': '$.temporary' }, '$.temporary')
+      .addRetry({ errors: ['NotReady'], interval: Duration.minutes(1), maxAttempts: 10 }).addCatch(notifyFailure, catchAll);
+    const snapshot = invoke('Snapshot temporary cluster', detour, {
+      'step': 'snapshot', 'snapshot.$': '$.snapshot', 'temporary.$': '$.temporary', 'executionArn.$': '$$.Execution.Id',
+    }, '$.temporary').addCatch(notifyFailure, catchAll);
+    const waitForSnapshot = poll('Wait for temporary snapshot');
+    const checkSnapshot = invoke('Check temporary snapshot', detour, { 'step': 'check-snapshot', 'temporary.$': '$.temporary' }, '$.temporary')
+      .addRetry({ errors: ['NotReady'], interval: Duration.minutes(1), maxAttempts: 10 }).addCatch(notifyFailure, catchAll);
+    const temporaryFailed = new sfn.Pass(this, 'Temporary resource failed', {
+      parameters: { 'Error': 'TemporaryResourceFailed', 'Cause.$': "States.Format('temporary resource of the Serverless v1 export is {}', $.temporary.status)" },
+      resultPath: '$.error',
+    }).next(notifyFailure);
+    const exportTemporary = new sfn.Pass(this, 'Export the temporary snapshot', { parameters: { 'arn.$': '$.temporary.snapshotArn' }, resultPath: '$.exportSource' })
+      .next(exportIt);
+    const stillWorking = (path: string) => sfn.Condition.or(sfn.Condition.stringEquals(path, 'creating'), sfn.Condition.stringEquals(path, 'backing-up'),
+      sfn.Condition.stringEquals(path, 'modifying'), sfn.Condition.stringEquals(path, 'pending'));
+    const detourChain = restore.next(waitForCluster).next(checkCluster).next(new sfn.Choice(this, 'Temporary cluster ready?')
+      .when(sfn.Condition.stringEquals('$.temporary.status', 'available'), snapshot.next(waitForSnapshot).next(checkSnapshot).next(new sfn.Choice(this, 'Temporary snapshot ready?')
+        .when(sfn.Condition.stringEquals('$.temporary.status', 'available'), exportTemporary)
+        .when(stillWorking('$.temporary.status'), waitForSnapshot)
+        .otherwise(temporaryFailed)))
+      .when(stillWorking('$.temporary.status'), waitForCluster)
+      .otherwise(temporaryFailed));
+    return new sfn.Choice(this, 'Serverless v1?')
+      .when(sfn.Condition.stringEquals('$.snapshot.engineMode', 'serverless'), detourChain)
+      .otherwise(exportTheSnapshot);
+  }
+
+  /** The Serverless v1 detour: restore, snapshot, clean up; it can delete only resources tagged temporary. */
+  private createDetour(restore: ServerlessV1RestoreConfig): SnaplakeFunction {
+    const stack = Stack.of(this);
+    const rds = (resource: string) => `arn:${stack.partition}:rds:${stack.region}:${stack.account}:${resource}`;
+    const fn = new SnaplakeFunction(this, 'ServerlessDetour', {
+      handler: 'serverless-detour',
+      description: 'Restores an Aurora Serverless v1 snapshot to a temporary cluster, snapshots it, and cleans up',
+      environment: {
+        RESTORE_SETTINGS: JSON.stringify({
+          engineVersions: restore.engineVersions,
+          subnetGroupName: restore.subnetGroupName,
+          securityGroupIds: restore.securityGroupIds,
+          kmsKeyArn: restore.kmsKeyArn,
+        }),
+      },
+    });
+    const temporary = [rds('cluster:snaplake-tmp-*'), rds('cluster-snapshot:snaplake-tmp-*')];
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource', 'rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'],
+      resources: [...temporary, rds('cluster-snapshot:*'), rds(`subgrp:${restore.subnetGroupName}`)],
+    }));
+    // Deleting needs the temporary tag in IAM itself: no bug can delete a real cluster or snapshot.
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot'],
+      resources: temporary,
+      conditions: { StringEquals: { 'aws:ResourceTag/snaplake:temporary': 'true' } },
+    }));
+    if (restore.kmsKeyArn) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [restore.kmsKeyArn] }));
+    Validations.of(fn.role).acknowledge(...[...temporary, rds('cluster-snapshot:*')].map((arn) => ({
+      id: `AwsSolutions-IAM5[Resource::${arn.replace(`arn:${stack.partition}`, 'arn:<AWS::Partition>')}]`,
+      reason: 'Temporary clusters and snapshots are named snaplake-tmp-* per execution; the restored snapshot is named by RDS; deletes need the snaplake:temporary tag.',
+    })));
+    return fn;
+  }
+
+  /** Hourly: deletes temporary resources older than the sweep age whose execution is no longer running. */
+  private createSweeper(restore: ServerlessV1RestoreConfig, name: string): SnaplakeFunction {
+    const stack = Stack.of(this);
+    const rds = (resource: string) => `arn:${stack.partition}:rds:${stack.region}:${stack.account}:${resource}`;
+    const fn = new SnaplakeFunction(this, 'SweepTemporary', {
+      handler: 'sweep-temporary',
+      description: 'Deletes temporary clusters and snapshots left behind by ended export executions',
+      timeout: Duration.minutes(5),
+      environment: { SWEEP_AFTER_HOURS: String(restore.sweepAfterHours) },
+    });
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'],
+      resources: [rds('cluster:*'), rds('cluster-snapshot:*')],
+    }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot'],
+      resources: [rds('cluster:snaplake-tmp-*'), rds('cluster-snapshot:snaplake-tmp-*')],
+      conditions: { StringEquals: { 'aws:ResourceTag/snaplake:temporary': 'true' } },
+    }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['states:DescribeExecution'],
+      resources: [`arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${name}:*`],
+    }));
+    Validations.of(fn.role).acknowledge(...['cluster:*', 'cluster-snapshot:*', 'cluster:snaplake-tmp-*', 'cluster-snapshot:snaplake-tmp-*'].map((resource) => ({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${stack.region}:${stack.account}:${resource}]`,
+      reason: 'The sweeper lists clusters and snapshots to find temporary ones; it can delete only snaplake-tmp-* resources tagged snaplake:temporary.',
+    })), {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${name}:*]`,
+      reason: 'Execution names are made per snapshot; the sweeper only reads whether this workflow\'s executions still run.',
+    });
+    new events.Rule(this, 'HourlySweep', {
+      description: 'snaplake: remove temporary Serverless v1 export resources left behind',
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2 })],
+    });
+    return fn;
   }
 
   /** The delivery function and its role, named so partners can grant it in their bucket policy (a stack output says how). */
@@ -335,7 +466,17 @@ export class ExportWorkflow extends Construct {
       'error.$': '$.error.Error',
       'cause.$': '$.error.Cause',
       'request.$': '$.request',
-    }).next(failed);
+    });
+    // Temporary resources of a Serverless v1 detour are removed on every failure path too.
+    const detour = this.detour;
+    const cleanUp = (name: string) => invoke(name, detour!, { 'step': 'clean-up', 'temporary.$': '$.temporary', 'executionArn.$': '$$.Execution.Id' }, '$.cleanedUp');
+    if (detour) {
+      notifyFailure.next(new sfn.Choice(this, 'Temporary resources to remove?')
+        .when(sfn.Condition.isPresent('$.temporary'), cleanUp('Clean up after failure').addCatch(failed, { errors: ['States.ALL'], resultPath: '$.cleanupError' }).next(failed))
+        .otherwise(failed));
+    } else {
+      notifyFailure.next(failed);
+    }
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 
     const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$' } });
@@ -349,7 +490,7 @@ export class ExportWorkflow extends Construct {
     });
 
     const start = invoke('Start export', this.startExport, {
-      'snapshotArn.$': '$.snapshot.arn',
+      'snapshotArn.$': '$.exportSource.arn',
       'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
     }, '$.export')
       // Five exports at most run in an account at once: wait (up to ~10 hours in all) for a free place.
@@ -408,14 +549,23 @@ export class ExportWorkflow extends Construct {
         'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
       }, '$.delivery').addCatch(notifyFailure, catchAll))
       : register;
+    const exported = new sfn.Succeed(this, 'Exported');
+    const finish = detour
+      ? notifyCompleted.next(new sfn.Choice(this, 'Temporary resources?')
+        .when(sfn.Condition.isPresent('$.temporary'), cleanUp('Clean up temporary resources').addCatch(notifyFailure, catchAll).next(exported))
+        .otherwise(exported))
+      : notifyCompleted.next(exported);
     const exportLoop = waitForExport.next(describe).next(new sfn.Choice(this, 'Export done?')
-      .when(sfn.Condition.stringEquals('$.export.status', 'COMPLETE'), catalogued.next(notifyCompleted).next(new sfn.Succeed(this, 'Exported')))
+      .when(sfn.Condition.stringEquals('$.export.status', 'COMPLETE'), catalogued.next(finish))
       .when(sfn.Condition.or(sfn.Condition.stringEquals('$.export.status', 'FAILED'), sfn.Condition.stringEquals('$.export.status', 'CANCELED')),
         exportFailed.next(notifyFailure))
       .otherwise(waitForExport));
 
+    const exportIt = start.next(notifyStarted).next(exportLoop);
+    const exportTheSnapshot = new sfn.Pass(this, 'Export the snapshot', { parameters: { 'arn.$': '$.snapshot.arn' }, resultPath: '$.exportSource' }).next(exportIt);
+    const ready = detour ? this.serverlessDetour(detour, invoke, exportIt, notifyFailure, catchAll, exportTheSnapshot) : exportTheSnapshot;
     return readRequest.next(resolve).next(new sfn.Choice(this, 'Snapshot ready?')
-      .when(sfn.Condition.stringEquals('$.snapshot.status', 'available'), start.next(notifyStarted).next(exportLoop))
+      .when(sfn.Condition.stringEquals('$.snapshot.status', 'available'), ready)
       .when(sfn.Condition.stringEquals('$.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(resolve))
       .otherwise(snapshotUnusable.next(notifyFailure)));
   }
