@@ -35,6 +35,12 @@ export interface CopyOptions {
   /** @default 512 MiB */
   readonly partSize?: number;
   readonly retry?: RetryOptions;
+  /**
+   * How to find objects already delivered: `list` the destination prefix once (a whole delivery), or
+   * `head` each object (a batch of a large delivery, where listing everything per batch would cost more).
+   * @default 'list'
+   */
+  readonly findDelivered?: 'list' | 'head';
 }
 
 export interface DeliveryResult {
@@ -78,10 +84,12 @@ export async function copyObjects(
   if (typeof target?.destination !== 'string' || target.destination === '') throw new InvalidInputError('copyObjects: the destination bucket or access point is missing');
   // One listing of the destination tells which objects may already be there; only those get a HeadObject.
   const prefix = target.destinationPrefix.replace(/^\/+|\/+$/g, '');
-  const present = new Map((await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`, options.retry)).map((o) => [o.key, o]));
+  const present = options.findDelivered === 'head'
+    ? undefined
+    : new Map((await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`, options.retry)).map((o) => [o.key, o]));
   const results = await mapWithConcurrency(objects, options.concurrency ?? 32, async (object) => {
     const key = deliveredKey(object.key, sourcePrefix, target.destinationPrefix);
-    const existing = present.get(key);
+    const existing = present ? present.get(key) : object;
     if (existing && existing.size === object.size && await alreadyDelivered(s3, target.destination, key, object, options.retry)) {
       return { copied: 0, skipped: 1, bytes: 0 };
     }

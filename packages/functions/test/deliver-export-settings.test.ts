@@ -68,3 +68,9 @@ test('an object absent from the destination listing is copied without a HeadObje
   expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
   expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
 });
+
+test('a batch of a large delivery checks each object with HeadObject instead of listing the destination', async () => {
+  await copyObjects(client, 'b', 'exports/e1/', [object], { destination: 'p', destinationPrefix: '' }, { findDelivered: 'head' });
+  expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
+});

@@ -239,7 +239,23 @@ describe('delivery to a partner', () => {
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
     const definition = machine.Properties.DefinitionString['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : '"ref"')).join('');
     expect(definition).toMatch(/"Register catalog":\{"Next":"Deliver export"/);
-    expect(definition).toMatch(/"Deliver export":\{"Next":"Notify completed"/);
+    expect(definition).toMatch(/"Deliver export":\{"Next":"Deliver in batches\?"/);
+    expect(definition).toMatch(/"Delivered":\{"Type":"Pass","Next":"Notify completed"/);
+  });
+
+  test('a large export is delivered by a Distributed Map over the export\'s listing, in batches, then verified', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
+    const definition = JSON.parse(machine.Properties.DefinitionString['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'ref')).join(''));
+    const map = definition.States['Deliver in batches'];
+    expect(map).toMatchObject({
+      Type: 'Map',
+      Next: 'Verify delivery',
+      MaxConcurrency: 20,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
+      ItemReader: { Parameters: { 'Prefix.$': '$.delivery.sourcePrefix' } },
+      ItemBatcher: { MaxItemsPerBatch: 500 },
+    });
+    expect(definition.States['Deliver in batches?'].Choices[0]).toEqual({ Variable: '$.delivery.mode', StringEquals: 'distributed', Next: 'Deliver in batches' });
   });
 
   test('the stage has no unacknowledged cdk-nag finding', () => {

@@ -140,6 +140,15 @@ export class ExportWorkflow extends Construct {
       comment: `snaplake ${props.stageName}: export snapshots to S3 and catalog them`,
     });
     if (props.serverlessV1Restore) this.sweeper = this.createSweeper(props.serverlessV1Restore, this.stateMachineName(props));
+    if (this.deliver) {
+      // The Distributed Map runs child executions of this workflow (policy set by the CDK, named by the machine's ARN).
+      const machine = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine)}"}]}]}`;
+      const executions = `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${machine}`;
+      Validations.of(this.stateMachine).acknowledge(
+        { id: `AwsSolutions-IAM5[Resource::${executions}:*]`, reason: 'The Distributed Map of a large delivery starts and reads this workflow\'s own child executions.' },
+        { id: `AwsSolutions-IAM5[Resource::${executions}/*:*]`, reason: 'The Distributed Map of a large delivery reads this workflow\'s own child executions.' },
+      );
+    }
     Validations.of(this.stateMachine).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
       ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, this.deliver, this.detour]
@@ -269,6 +278,38 @@ export class ExportWorkflow extends Construct {
     return fn;
   }
 
+  /**
+   * Delivery: a small export is copied by one invocation; above the inline limit a Distributed Map
+   * reads the export's listing and copies it in batches of 500 keys, 20 at a time, so millions of
+   * objects never depend on one Lambda's 15 minutes; then the whole delivery is verified.
+   */
+  private delivery(
+    deliver: SnaplakeFunction,
+    props: ExportWorkflowProps,
+    invoke: (name: string, fn: SnaplakeFunction, input: Record<string, string> | { path: string }, resultPath: string) => sfn.TaskStateBase,
+    notifyFailure: sfn.IChainable,
+    catchAll: sfn.CatchProps,
+  ): sfn.IChainable {
+    const ref = { 'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier', 'databaseIdentifier.$': '$.snapshot.databaseIdentifier' };
+    const plan = invoke('Deliver export', deliver, { step: 'plan', ...ref }, '$.delivery').addCatch(notifyFailure, catchAll);
+    const inBatches = new sfn.DistributedMap(this, 'Deliver in batches', {
+      itemReader: new sfn.S3ObjectsItemReader({ bucket: props.exportBucket, prefix: sfn.JsonPath.stringAt('$.delivery.sourcePrefix') }),
+      itemBatcher: new sfn.ItemBatcher({
+        maxItemsPerBatch: 500,
+        batchInput: { ...ref, 'sourcePrefix.$': '$.delivery.sourcePrefix' },
+      }),
+      maxConcurrency: 20,
+      resultPath: sfn.JsonPath.DISCARD,
+    }).itemProcessor(invoke('Deliver batch', deliver, { path: '$' }, '$.copied')).addCatch(notifyFailure, catchAll);
+    const verify = invoke('Verify delivery', deliver, { step: 'verify', ...ref }, '$.verified').addCatch(notifyFailure, catchAll);
+    const delivered = new sfn.Pass(this, 'Delivered');
+    plan.next(new sfn.Choice(this, 'Deliver in batches?')
+      .when(sfn.Condition.stringEquals('$.delivery.mode', 'distributed'), inBatches.next(verify).next(delivered))
+      .otherwise(delivered));
+    // Both ways end in `Delivered`, which the workflow continues from.
+    return sfn.Chain.custom(plan, delivered.endStates, delivered);
+  }
+
   /** The delivery function and its role, named so partners can grant it in their bucket policy (a stack output says how). */
   private createDelivery(props: ExportWorkflowProps, databases: readonly DatabaseConfig[]): SnaplakeFunction {
     const stack = Stack.of(this);
@@ -279,8 +320,10 @@ export class ExportWorkflow extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 1024,
       roleName,
+      // Above this many objects the workflow copies in batches with a Distributed Map.
       environment: {
         EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        INLINE_MAX_OBJECTS: '5000',
         DELIVERIES: JSON.stringify(Object.fromEntries(databases.map(({ identifier, delivery }) => [identifier, {
           destination: delivery!.destination,
           destinationPrefix: delivery!.prefix,
@@ -543,12 +586,7 @@ export class ExportWorkflow extends Construct {
       : { ...completed, 'tables.$': '$.catalog.tables', 'skippedByCatalog.$': '$.catalog.skipped' });
 
     // Delivery to partners comes after the catalog: a partner never receives an export that is not COMPLETE.
-    const catalogued = this.deliver
-      ? register.next(invoke('Deliver export', this.deliver, {
-        'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
-        'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
-      }, '$.delivery').addCatch(notifyFailure, catchAll))
-      : register;
+    const catalogued = this.deliver ? register.next(this.delivery(this.deliver, props, invoke, notifyFailure, catchAll)) : register;
     const exported = new sfn.Succeed(this, 'Exported');
     const finish = detour
       ? notifyCompleted.next(new sfn.Choice(this, 'Temporary resources?')
