@@ -3,12 +3,13 @@
 // sources give byte-identical assets and `cdk diff` stays quiet.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const handlersDir = join(packageDir, 'src', 'handlers');
-const distDir = join(packageDir, 'dist');
+// The output folder may be given (tests bundle into a temporary one, never touching dist/ while other packages read it).
+const distDir = process.argv[2] ? resolve(process.argv[2]) : join(packageDir, 'dist');
 
 const handlers = readdirSync(handlersDir).filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts')).sort();
 rmSync(distDir, { recursive: true, force: true });
@@ -17,7 +18,7 @@ for (const handler of handlers) {
   await build({
     absWorkingDir: packageDir,
     entryPoints: [join('src', 'handlers', `${handler}.ts`)],
-    outfile: join('dist', handler, 'index.js'),
+    outfile: join(relative(packageDir, distDir), handler, 'index.js'),
     bundle: true,
     platform: 'node',
     target: 'node20',

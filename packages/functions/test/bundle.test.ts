@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const packageDir = join(__dirname, '..');
-const distDir = join(packageDir, 'dist');
+// A folder of its own (inside the package, so the bundles still find the SDK in node_modules):
+// other packages' tests read dist/ while these run.
+mkdirSync(join(packageDir, 'test-reports'), { recursive: true });
+const distDir = mkdtempSync(join(packageDir, 'test-reports', 'bundles-'));
+afterAll(() => rmSync(distDir, { recursive: true, force: true }));
 const handlers = readdirSync(join(packageDir, 'src', 'handlers')).map((f) => f.replace(/\.ts$/, ''));
 
 function digestOfBundles(): Record<string, string> {
@@ -16,7 +20,7 @@ function digestOfBundles(): Record<string, string> {
 
 describe('handler bundles', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs')], { cwd: packageDir, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs'), distDir], { cwd: packageDir, stdio: 'pipe' });
   });
 
   test('every handler has a minified bundle with a source map', () => {
@@ -31,7 +35,7 @@ describe('handler bundles', () => {
 
   test('bundling the same sources twice gives the same bytes', () => {
     const first = digestOfBundles();
-    execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs')], { cwd: packageDir, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs'), distDir], { cwd: packageDir, stdio: 'pipe' });
     expect(digestOfBundles()).toEqual(first);
   });
 
