@@ -281,6 +281,17 @@ describe('export workflow, executed locally from the synthesized definition', ()
       expect(calls['Start export']).toBeUndefined();
     });
 
+    test.each([
+      ['snapshotting the temporary cluster', { detour: (input: any) => (input.step === 'snapshot' ? Promise.reject(awsError('InvalidDBClusterStateFault', 'cluster busy')) : detour([])(input)) }],
+      ['starting the export', { start: () => { throw awsError('ExportRejected', 'the KMS key cannot be used'); } }],
+      ['registering the catalog', { register: () => { throw awsError('AccessDeniedException', 'glue denied'); } }],
+    ])('a failure while %s still removes the temporary resources', async (_case, failing) => {
+      const { error, calls } = await run({ snapshotArn: serverlessSnapshot.arn }, { resolve: () => serverlessSnapshot, detour: detour([]), ...failing });
+      expect(error).toBeDefined();
+      expect(calls['Clean up after failure']).toHaveLength(1);
+      expect(calls['Clean up after failure']![0]).toMatchObject({ step: 'clean-up', temporary: { clusterIdentifier: temporary.clusterIdentifier } });
+    });
+
     test('a provisioned snapshot takes no detour', async () => {
       const { calls, error } = await run({ snapshotArn: snapshot('available').arn }, { detour: detour([]), resolve: () => ({ ...snapshot('available'), engineMode: 'provisioned' }) });
       expect(error).toBeUndefined();
