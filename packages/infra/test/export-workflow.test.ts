@@ -282,7 +282,9 @@ describe('export workflow, executed locally from the synthesized definition', ()
     });
 
     test.each([
-      ['snapshotting the temporary cluster', { detour: (input: any) => (input.step === 'snapshot' ? Promise.reject(awsError('InvalidDBClusterStateFault', 'cluster busy')) : detour([])(input)) }],
+      ['snapshotting the temporary cluster', {
+        detour: (input: any) => (input.step === 'snapshot' ? Promise.reject(awsError('InvalidDBClusterStateFault', 'cluster busy')) : detour([])(input)),
+      }],
       ['starting the export', { start: () => { throw awsError('ExportRejected', 'the KMS key cannot be used'); } }],
       ['registering the catalog', { register: () => { throw awsError('AccessDeniedException', 'glue denied'); } }],
     ])('a failure while %s still removes the temporary resources', async (_case, failing) => {
