@@ -288,7 +288,8 @@ describe('export workflow, executed locally from the synthesized definition', ()
       ['starting the export', { start: () => { throw awsError('ExportRejected', 'the KMS key cannot be used'); } }],
       ['registering the catalog', { register: () => { throw awsError('AccessDeniedException', 'glue denied'); } }],
     ])('a failure while %s still removes the temporary resources', async (_case, failing) => {
-      const { error, calls } = await run({ snapshotArn: serverlessSnapshot.arn }, { resolve: () => serverlessSnapshot, detour: detour([]), ...failing });
+      const scenario = { resolve: () => serverlessSnapshot, detour: detour([]), ...failing };
+      const { error, calls } = await run({ snapshotArn: serverlessSnapshot.arn }, scenario);
       expect(error).toBeDefined();
       expect(calls['Clean up after failure']).toHaveLength(1);
       expect(calls['Clean up after failure']![0]).toMatchObject({ step: 'clean-up', temporary: { clusterIdentifier: temporary.clusterIdentifier } });
