@@ -1,7 +1,7 @@
 import { parseSnaplakeConfig } from '@snaplake/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { buildApp, nagFindings, stacksIn } from '../src';
+import { definitionOf, runLocally } from './local-workflow';
 
 const config = (dr: Record<string, unknown> = {}) => parseSnaplakeConfig({
   project: 'snaplake',
@@ -84,27 +84,12 @@ describe('disaster-recovery stacks', () => {
 });
 
 describe('copy workflow, executed locally from the synthesized definition', () => {
-  const definition = (() => {
-    const machine = Object.values(dr.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
-    const render = (part: any): string => {
-      if (typeof part === 'string') return part;
-      if (part['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:333333333333:function:${part['Fn::GetAtt'][0]}`;
-      if (part.Ref === 'AWS::Partition') return 'aws';
-      return 'arn:aws:sns:eu-west-1:333333333333:topic';
-    };
-    const d = machine.Properties.DefinitionString;
-    return JSON.parse(typeof d === 'string' ? d : d['Fn::Join'][1].map(render).join(''));
-  })();
+  const definition = definitionOf(dr, '333333333333');
   const snapshot = (status: string) => ({ arn: 'arn:aws:rds:eu-west-1:333333333333:snapshot:rds:orders-db-1', identifier: 'rds:orders-db-1', status, kind: 'instance', databaseIdentifier: 'orders-db' });
   const copies = ['eu-central-1', 'eu-north-1'].map((region) => ({ region, copyIdentifier: `snaplake-dr-${region}`, kind: 'instance', databaseIdentifier: 'orders-db' }));
   const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
 
   async function run(handlers: Record<string, (input: any) => unknown>) {
-    const calls: Record<string, any[]> = {};
-    const wrap = (name: string, fn: (input: any) => unknown) => async (input: any) => {
-      (calls[name] ??= []).push(input);
-      return fn(input);
-    };
     const defaults: Record<string, (input: any) => unknown> = {
       'Plan copies': () => ({ snapshot: snapshot('available'), copies }),
       'Copy snapshot': (c) => ({ copyIdentifier: c.copyIdentifier, region: c.region, status: 'creating', joined: false }),
@@ -113,23 +98,7 @@ describe('copy workflow, executed locally from the synthesized definition', () =
       'Prune for room': (c) => ({ region: c.region, deleted: ['old'], newestCopyAgeHours: 0 }),
       'Notify failure': () => ({}),
     };
-    const merged = { ...defaults, ...handlers };
-    const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-    const execution = machine.run({ snapshotArn: snapshot('available').arn }, {
-      context: { Execution: { Id: 'arn:aws:states:eu-west-1:333333333333:execution:copies:x', Input: {}, StartTime: '2026-11-21T03:10:00Z' } },
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(Object.entries(merged).map(([name, fn]) => [name, wrap(name, fn)])),
-        waitTimeOverrides: { 'Wait for copy': 0, 'Wait for snapshot': 0 },
-        retryIntervalOverrides: { 'Copy snapshot': 0, 'Describe copy': 0, 'Plan copies': 0 },
-      },
-    });
-    let error: unknown;
-    try {
-      await execution.result;
-    } catch (e) {
-      error = e;
-    }
-    return { calls, error };
+    return runLocally(definition, { snapshotArn: snapshot('available').arn }, { ...defaults, ...handlers });
   }
 
   test('copies to every region, waits for each copy, then prunes each region', async () => {

@@ -1,12 +1,11 @@
 import { parseSnaplakeConfig } from '@snaplake/core';
 import { Template } from 'aws-cdk-lib/assertions';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { buildApp } from '../src';
+import { definitionOf, runLocally } from './local-workflow';
 
-// The synthesized definition, with every CloudFormation reference replaced by a plausible ARN.
 const RESTORE = { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'] };
 
-function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata', serverless = false): Record<string, unknown> {
+function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata', serverless = false): Record<string, any> {
   const config = parseSnaplakeConfig({
     project: 'snaplake',
     stages: [{
@@ -18,18 +17,7 @@ function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata', ser
       ...(serverless ? { serverlessV1Restore: RESTORE } : {}),
     }],
   });
-  const template = Template.fromStack(buildApp(config).stages[0]!.exportPipeline);
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
-  const render = (part: unknown): string => {
-    if (typeof part === 'string') return part;
-    const ref = part as { 'Fn::GetAtt'?: [string, string]; 'Ref'?: string };
-    if (ref['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:111111111111:function:${ref['Fn::GetAtt'][0]}`;
-    if (ref.Ref === 'AWS::Partition') return 'aws';
-    if (ref.Ref) return `arn:aws:sns:eu-west-1:111111111111:${ref.Ref}`;
-    throw new Error(`cannot render ${JSON.stringify(part)}`);
-  };
-  const definition = machine!.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
-  return JSON.parse(typeof definition === 'string' ? definition : definition['Fn::Join'][1].map(render).join(''));
+  return definitionOf(Template.fromStack(buildApp(config).stages[0]!.exportPipeline));
 }
 
 const snapshot = (status: string) => ({
@@ -59,50 +47,30 @@ interface Scenario {
 }
 
 async function run(input: unknown, scenario: Scenario) {
-  const calls: Record<string, unknown[]> = {};
-  const record = (state: string, handler: (input: unknown) => unknown) => async (stateInput: unknown) => {
-    (calls[state] ??= []).push(stateInput);
-    return handler(stateInput);
-  };
-  const notifications: Record<string, unknown>[] = [];
-  const notify = (state: string) => record(state, (publish) => {
-    notifications.push((publish as { Message: Record<string, unknown> }).Message);
-    return { MessageId: '1' };
+  const detourStates = ['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot',
+    'Clean up temporary resources', 'Clean up after failure'];
+  const published = () => ({ MessageId: '1' });
+  const { calls, error } = await runLocally(synthesizedDefinition(scenario.catalog, scenario.detour !== undefined), input, {
+    'Resolve snapshot': scenario.resolve ?? (() => snapshot('available')),
+    'Start export': scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false })),
+    'Describe export': scenario.describe ?? (() => exportStatus('COMPLETE')),
+    'Register catalog': scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] })),
+    'Start crawler': scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' })),
+    'Notify started': published,
+    'Notify completed': published,
+    'Notify failure': published,
+    ...(scenario.detour ? Object.fromEntries(detourStates.map((state) => [state, scenario.detour!])) : {}),
   });
-  const definition = synthesizedDefinition(scenario.catalog, scenario.detour !== undefined);
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-  const detourStates = scenario.detour
-    ? Object.fromEntries(['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot', 'Clean up temporary resources', 'Clean up after failure']
-      .map((state) => [state, record(state, scenario.detour!)]))
-    : {};
-  const execution = machine.run(input, {
-    // What Step Functions puts in the context object; the runner's default has no execution id.
-    context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },
-    overrides: {
-      taskResourceLocalHandlers: {
-        'Resolve snapshot': record('Resolve snapshot', scenario.resolve ?? (() => snapshot('available'))),
-        'Start export': record('Start export', scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false }))),
-        'Describe export': record('Describe export', scenario.describe ?? (() => exportStatus('COMPLETE'))),
-        'Register catalog': record('Register catalog', scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] }))),
-        'Start crawler': record('Start crawler', scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' }))),
-        'Notify started': notify('Notify started'),
-        'Notify completed': notify('Notify completed'),
-        'Notify failure': notify('Notify failure'),
-        ...detourStates,
-      },
-      waitTimeOverrides: { 'Wait for snapshot': 0, 'Wait for export': 0, 'Wait for temporary cluster': 0, 'Wait for temporary snapshot': 0 },
-      retryIntervalOverrides: { 'Start export': 0, 'Describe export': 0, 'Resolve snapshot': 0, 'Register catalog': 0, 'Start crawler': 0 },
-    },
-  });
-  let result: unknown;
-  let error: unknown;
-  try {
-    result = await execution.result;
-  } catch (e) {
-    error = e;
-  }
-  return { result, error, calls, notifications };
+  // The messages published, in order (SNS Publish parameters carry them as Message).
+  const notifications = Object.entries(calls)
+    .filter(([state]) => state.startsWith('Notify '))
+    .flatMap(([, inputs]) => inputs.map((p: { Message: Record<string, unknown> }) => p.Message))
+    .sort((a, b) => order(a) - order(b));
+  return { error, calls, notifications };
 }
+
+const EVENT_ORDER = ['export-started', 'export-completed', 'export-failed'];
+const order = (message: Record<string, unknown>) => EVENT_ORDER.indexOf(String(message.event));
 
 describe('export workflow, executed locally from the synthesized definition', () => {
   test('happy path: resolve, start, wait, catalog, notify started and completed', async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSnaplakeConfig, QueryDefinitionError } from '@snaplake/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { buildApp, DEFAULT_QUERIES_DIR, loadQueries, nagFindings, stacksIn } from '../src';
+import { definitionOf, runLocally } from './local-workflow';
 
 function queriesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'queries-'));
@@ -149,52 +149,19 @@ describe('scheduled query stack', () => {
 });
 
 describe('a scheduled run, executed locally from the synthesized definition', () => {
-  const definition = (() => {
-    const machine = Object.values(Template.fromStack(scheduledStack()).findResources('AWS::StepFunctions::StateMachine'))[0] as any;
-    const render = (part: any): string => {
-      if (typeof part === 'string') return part;
-      if (part['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:333333333333:function:${part['Fn::GetAtt'][0]}`;
-      if (part.Ref === 'AWS::Partition') return 'aws';
-      if (part.Ref) return `arn:aws:sns:eu-west-1:333333333333:${part.Ref}`;
-      if (part['Fn::ImportValue']) return 'arn:aws:sns:eu-west-1:333333333333:imported';
-      throw new Error(`cannot render ${JSON.stringify(part)}`);
-    };
-    const d = machine.Properties.DefinitionString;
-    return JSON.parse(typeof d === 'string' ? d : d['Fn::Join'][1].map(render).join(''));
-  })();
+  const definition = definitionOf(Template.fromStack(scheduledStack()), '333333333333');
   const input = { query: { name: 'lake_orders', sql: 'SELECT 1', database: 'db', parameters: [], timezone: 'UTC', keepLatest: false }, scheduledTime: '2026-11-21T06:00:00Z' };
   const status = (state: string, extra: Record<string, unknown> = {}) => ({ queryExecutionId: 'q1', state, reason: '', retryable: false, bytesScanned: 10, runTimeMs: 5, outputLocation: 's3://r/q1.csv', ...extra });
 
   async function run(checks: Record<string, unknown>[]) {
-    const calls: Record<string, any[]> = {};
-    const record = (name: string, fn: (input: any) => unknown) => async (stateInput: any) => {
-      (calls[name] ??= []).push(stateInput);
-      return fn(stateInput);
-    };
     let i = 0;
-    const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-    const execution = machine.run(input, {
-      context: { Execution: { Id: 'arn:aws:states:eu-west-1:333333333333:execution:runs:x', Input: input, StartTime: '2026-11-21T06:00:01Z' } },
-      overrides: {
-        taskResourceLocalHandlers: {
-          'Start query': record('Start query', (s) => ({
-            queryExecutionId: `q${s.attempt}`, attempt: s.attempt, resultsPrefix: 'lake_orders/2026-11-21/', check: 0, nextDelaySeconds: 1,
-          })),
-          'Check query': record('Check query', (s) => ({ ...checks[Math.min(i++, checks.length - 1)], check: s.check + 1, nextDelaySeconds: 1 })),
-          'Record success': record('Record success', () => ({ outcome: 'succeeded' })),
-          'Record failure': record('Record failure', () => ({ outcome: 'failed' })),
-          'Notify failure': record('Notify failure', () => ({})),
-        },
-        waitTimeOverrides: { 'Wait for query': 0 },
-      },
+    return runLocally(definition, input, {
+      'Start query': (s) => ({ queryExecutionId: `q${s.attempt}`, attempt: s.attempt, resultsPrefix: 'lake_orders/2026-11-21/', check: 0, nextDelaySeconds: 1 }),
+      'Check query': (s) => ({ ...checks[Math.min(i++, checks.length - 1)], check: s.check + 1, nextDelaySeconds: 1 }),
+      'Record success': () => ({ outcome: 'succeeded' }),
+      'Record failure': () => ({ outcome: 'failed' }),
+      'Notify failure': () => ({}),
     });
-    let error: unknown;
-    try {
-      await execution.result;
-    } catch (e) {
-      error = e;
-    }
-    return { calls, error };
   }
 
   test('a long query is waited for across several checks, then its success recorded', async () => {

@@ -1,0 +1,63 @@
+// Runs a synthesized state machine locally with aws-local-stepfunctions: the definition is read from
+// the template (CloudFormation references replaced by plausible ARNs) and every task is answered by a
+// local handler, with waits and retry intervals set to zero.
+import { Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+/** The state machine definition of a template, parsed. */
+export function definitionOf(template: Template, account = '111111111111'): Record<string, any> {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: { DefinitionString: unknown } }[];
+  const render = (part: any): string => {
+    if (typeof part === 'string') return part;
+    if (part['Fn::GetAtt']) return `arn:aws:lambda:eu-west-1:${account}:function:${part['Fn::GetAtt'][0]}`;
+    if (part.Ref === 'AWS::Partition') return 'aws';
+    return `arn:aws:sns:eu-west-1:${account}:topic`;
+  };
+  const definition = machine!.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] } | string;
+  return JSON.parse(typeof definition === 'string' ? definition : definition['Fn::Join'][1].map(render).join(''));
+}
+
+export interface LocalRun {
+  /** The input each task state received, by state name. */
+  readonly calls: Record<string, any[]>;
+  /** The execution's error when it failed (a Fail state or an uncaught error). */
+  readonly error: unknown;
+}
+
+/** Executes the definition with the handlers standing in for its tasks. */
+export async function runLocally(
+  definition: Record<string, any>, input: unknown, handlers: Record<string, (input: any) => unknown>,
+): Promise<LocalRun> {
+  const calls: Record<string, any[]> = {};
+  const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  const collect = (all: Record<string, any>) => {
+    for (const [name, state] of Object.entries(all)) {
+      if (state.Type === 'Wait') waits[name] = 0;
+      if (state.Retry) retries[name] = 0;
+      if (state.ItemProcessor) collect(state.ItemProcessor.States);
+      if (state.Iterator) collect(state.Iterator.States);
+    }
+  };
+  collect(definition.States);
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(input as never, {
+    // What Step Functions puts in the context object; the runner's default has no execution id.
+    context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (stateInput: unknown) => {
+        (calls[name] ??= []).push(stateInput);
+        return handler(stateInput);
+      }])),
+      waitTimeOverrides: waits,
+      retryIntervalOverrides: retries,
+    },
+  });
+  let error: unknown;
+  try {
+    await execution.result;
+  } catch (e) {
+    error = e;
+  }
+  return { calls, error };
+}
