@@ -12,3 +12,5 @@ export * from './queries';
 export * from './stacks/scheduled-query-stack';
 export * from './stacks/github-oidc-stack';
 export * from './stacks/disaster-recovery-stack';
+export * from './athena-workgroup';
+export * from './workflow-tasks';

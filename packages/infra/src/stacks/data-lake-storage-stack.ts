@@ -4,14 +4,13 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { snaplakeWorkgroup } from '../athena-workgroup';
 
 export interface DataLakeStorageStackProps extends StackProps {
   readonly project: string;
   readonly stage: StageConfig;
 }
 
-/** Queries of the stage's workgroup stop after scanning this much (a runaway query costs at most ~$0.50). */
-const BYTES_SCANNED_CUTOFF = 100 * 1024 ** 3;
 
 /**
  * Where exports land and are queried: a customer-managed key (exports require one), the export bucket
@@ -43,21 +42,13 @@ export class DataLakeStorageStack extends Stack {
     });
     this.exportBucket = this.dataBucket('Exports', 'exports/', Duration.days(props.stage.exportRetentionDays));
     this.queryResultsBucket = this.dataBucket('QueryResults', 'query-results/', Duration.days(30));
-    this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
+    this.workgroup = snaplakeWorkgroup(this, 'Workgroup', {
       name: `${props.project}-${props.stage.name}`,
       description: `snaplake ${props.stage.name}: queries of the exported data lake`,
-      state: 'ENABLED',
-      recursiveDeleteOption: false,
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        resultConfiguration: {
-          outputLocation: this.queryResultsBucket.s3UrlForObject('athena/'),
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.dataKey.keyArn },
-        },
-      },
+      resultsBucket: this.queryResultsBucket,
+      resultsPrefix: 'athena/',
+      key: this.dataKey,
+      enforceConfiguration: true,
     });
   }
 

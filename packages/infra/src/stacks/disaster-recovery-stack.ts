@@ -14,6 +14,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
+import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing, SNAPSHOT_CREATED_EVENT_IDS } from './export-pipeline-stack';
 
 /** The alias of a stage's copy key in every destination region: the copy workflow names keys by it, so no ARN is copied by hand. */
@@ -53,7 +54,6 @@ export interface DisasterRecoveryStackProps extends StackProps {
   readonly pollInterval?: Duration;
 }
 
-const TRANSIENT_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Throttling', 'ThrottlingException'];
 
 /**
  * Copies each snapshot of the configured databases to the destination regions (with each region's
@@ -278,9 +278,8 @@ export class DisasterRecoveryStack extends Stack {
     fns: Record<'plan' | 'copy' | 'describe' | 'prune', SnaplakeFunction>, props: DisasterRecoveryStackProps,
   ): sfn.IChainable {
     const poll = props.pollInterval ?? Duration.minutes(5);
-    const invoke = (name: string, fn: SnaplakeFunction, resultPath: string, inputPath?: string) => new tasks.LambdaInvoke(this, name, {
-      lambdaFunction: fn.function, payloadResponseOnly: true, resultPath, retryOnServiceExceptions: false, ...(inputPath ? { inputPath } : {}),
-    }).addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+    const invoke = (name: string, fn: SnaplakeFunction, resultPath: string, inputPath?: string) =>
+      invokeFunction(this, name, fn, { path: inputPath ?? '$' }, resultPath);
     const notReady = { errors: ['NotReady'], interval: poll, backoffRate: 1, maxAttempts: 12 };
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 

@@ -13,6 +13,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
+import { invokeFunction, TaskInputFields } from '../workflow-tasks';
 
 export interface ExportWorkflowProps {
   readonly stageName: string;
@@ -33,12 +34,6 @@ export interface ExportWorkflowProps {
   /** @default Duration.minutes(5) */
   readonly exportPollInterval?: Duration;
 }
-
-/** Errors that mean "try again": throttling and Lambda's own transient failures. */
-const TRANSIENT_ERRORS = [
-  'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException',
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable',
-];
 
 /**
  * The export workflow of a stage: resolve the snapshot (waiting while it is still being created),
@@ -170,7 +165,7 @@ export class ExportWorkflow extends Construct {
    */
   private serverlessDetour(
     detour: SnaplakeFunction,
-    invoke: (name: string, fn: SnaplakeFunction, input: Record<string, string> | { path: string }, resultPath: string) => sfn.TaskStateBase,
+    invoke: (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) => sfn.TaskStateBase,
     exportIt: sfn.IChainable, notifyFailure: sfn.IChainable, catchAll: sfn.CatchProps, exportTheSnapshot: sfn.IChainable,
   ): sfn.IChainable {
     const poll = (name: string) => new sfn.Wait(this, name, { time: sfn.WaitTime.duration(Duration.minutes(2)) });
@@ -286,7 +281,7 @@ export class ExportWorkflow extends Construct {
   private delivery(
     deliver: SnaplakeFunction,
     props: ExportWorkflowProps,
-    invoke: (name: string, fn: SnaplakeFunction, input: Record<string, string> | { path: string }, resultPath: string) => sfn.TaskStateBase,
+    invoke: (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) => sfn.TaskStateBase,
     notifyFailure: sfn.IChainable,
     catchAll: sfn.CatchProps,
   ): sfn.IChainable {
@@ -485,15 +480,8 @@ export class ExportWorkflow extends Construct {
   }
 
   private definition(props: ExportWorkflowProps): sfn.IChainable {
-    // The input is an object of JSONPath fields, or a path to pass as it is (`"Parameters": "$.x"` is not valid ASL).
-    type TaskInputFields = Record<string, string> | { path: string };
-    const invoke = (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) => new tasks.LambdaInvoke(this, name, {
-      lambdaFunction: fn.function,
-      ...('path' in input ? { inputPath: input.path } : { payload: sfn.TaskInput.fromObject(input) }),
-      payloadResponseOnly: true,
-      resultPath,
-      retryOnServiceExceptions: false,
-    }).addRetry({ errors: TRANSIENT_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
+    const invoke = (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) =>
+      invokeFunction(this, name, fn, input, resultPath);
     const notify = (name: string, message: Record<string, unknown>) => new tasks.SnsPublish(this, name, {
       topic: props.notifications,
       message: sfn.TaskInput.fromObject(message),

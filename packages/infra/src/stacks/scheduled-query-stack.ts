@@ -14,8 +14,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { snaplakeWorkgroup } from '../athena-workgroup';
 import { wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
+import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing } from './export-pipeline-stack';
 
 export interface ScheduledQueryStackProps extends StackProps {
@@ -33,7 +35,6 @@ export interface ScheduledQueryStackProps extends StackProps {
 
 /** Times a failed-but-retryable query (Athena's `AthenaError.Retryable`) is run in all. */
 const QUERY_ATTEMPTS = 3;
-const BYTES_SCANNED_CUTOFF = 100 * 1024 ** 3;
 
 /**
  * Runs the SQL files of `packages/infra/queries` on their schedules: EventBridge Scheduler starts a
@@ -53,20 +54,13 @@ export class ScheduledQueryStack extends Stack {
     const arn = (service: string, resource: string) => `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
     const workgroupName = `${props.project}-${props.stageName}-scheduled`;
     // Not enforced: each run chooses its own result folder, <query name>/<run date>/, still KMS-encrypted.
-    this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
+    this.workgroup = snaplakeWorkgroup(this, 'Workgroup', {
       name: workgroupName,
       description: `snaplake ${props.stageName}: scheduled queries`,
-      recursiveDeleteOption: false,
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: false,
-        publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: BYTES_SCANNED_CUTOFF,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        resultConfiguration: {
-          outputLocation: props.resultsBucket.s3UrlForObject('scheduled/'),
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.dataKey.keyArn },
-        },
-      },
+      resultsBucket: props.resultsBucket,
+      resultsPrefix: 'scheduled/',
+      key: props.dataKey,
+      enforceConfiguration: false,
     });
 
     const start = new SnaplakeFunction(this, 'StartQuery', {
@@ -203,15 +197,8 @@ export class ScheduledQueryStack extends Stack {
   }
 
   private definition(start: SnaplakeFunction, check: SnaplakeFunction, finish: SnaplakeFunction, props: ScheduledQueryStackProps): sfn.IChainable {
-    const invoke = (name: string, fn: SnaplakeFunction, payload: Record<string, unknown>, resultPath: string) => new tasks.LambdaInvoke(this, name, {
-      lambdaFunction: fn.function, payload: sfn.TaskInput.fromObject(payload), payloadResponseOnly: true, resultPath, retryOnServiceExceptions: false,
-    }).addRetry({
-      errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'TooManyRequestsException', 'ThrottlingException'],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 6,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    const invoke = (name: string, fn: SnaplakeFunction, payload: Record<string, unknown>, resultPath: string) =>
+      invokeFunction(this, name, fn, payload, resultPath, Duration.seconds(2));
     const failed = new sfn.Fail(this, 'Failed', { error: 'QueryFailed', causePath: '$.error.Cause' });
     const notifyFailure = new tasks.SnsPublish(this, 'Notify failure', {
       topic: props.notifications,
