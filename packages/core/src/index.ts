@@ -11,3 +11,4 @@ export * from './glue';
 export * from './scheduled-query';
 export * from './disaster-recovery';
 export * from './delivery';
+export * from './metrics';

@@ -12,7 +12,7 @@ import {
   RDSClient,
   Tag,
 } from '@aws-sdk/client-rds';
-import { copiesToDelete, copySnapshotIdentifier, derivedIdentifier, DR_COPY_TAG, newestGoodCopyAgeHours, RetentionPolicy, SnapshotCopy } from '@snaplake/core';
+import { copiesToDelete, copySnapshotIdentifier, derivedIdentifier, DR_COPY_TAG, newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
 import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
@@ -257,10 +257,13 @@ export async function reportRecoveryPoints(
       const copies = (await listCopies(clientFor(region), database)).filter((c) => c.tags[DR_COPY_TAG] === 'true');
       const ageHours = newestGoodCopyAgeHours(copies, now) ?? NO_COPY_AGE_HOURS;
       emit(JSON.stringify({
-        _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['Database', 'Region']], Metrics: [{ Name: 'NewestCopyAgeHours', Unit: 'None' }] }] },
-        Database: database.databaseIdentifier,
-        Region: region,
-        NewestCopyAgeHours: Number(ageHours.toFixed(2)),
+        _aws: {
+          Timestamp: now.getTime(),
+          CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [[METRICS.databaseDimension, METRICS.regionDimension]], Metrics: [{ Name: METRICS.newestCopyAgeHours, Unit: 'None' }] }],
+        },
+        [METRICS.databaseDimension]: database.databaseIdentifier,
+        [METRICS.regionDimension]: region,
+        [METRICS.newestCopyAgeHours]: Number(ageHours.toFixed(2)),
       }));
       results.push({ databaseIdentifier: database.databaseIdentifier, region, ageHours });
     }

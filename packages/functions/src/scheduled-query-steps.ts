@@ -1,6 +1,6 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CopyObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { executionParameters, pollDelaySeconds, QueryDefinition, queryRequestToken, queryResultsPrefix } from '@snaplake/core';
+import { executionParameters, pollDelaySeconds, QueryDefinition, queryRequestToken, queryResultsPrefix, SCHEDULED_QUERY_METRICS as METRICS } from '@snaplake/core';
 import { checkQuery, QueryStatus, startQuery } from './athena-query';
 import { InvalidInputError } from './errors';
 import { withRetries } from './retry';
@@ -88,14 +88,14 @@ export async function finishScheduledQuery(
       Timestamp: Date.now(),
       CloudWatchMetrics: [{
         Namespace: settings.namespace,
-        Dimensions: [['Query']],
-        Metrics: [{ Name: 'Duration', Unit: 'Milliseconds' }, { Name: 'BytesScanned', Unit: 'Bytes' }, { Name: 'Failures', Unit: 'Count' }],
+        Dimensions: [[METRICS.queryDimension]],
+        Metrics: [{ Name: METRICS.duration, Unit: 'Milliseconds' }, { Name: METRICS.bytesScanned, Unit: 'Bytes' }, { Name: METRICS.failures, Unit: 'Count' }],
       }],
     },
-    Query: name,
-    Duration: input.status?.runTimeMs ?? 0,
-    BytesScanned: input.status?.bytesScanned ?? 0,
-    Failures: input.outcome === 'failed' ? 1 : 0,
+    [METRICS.queryDimension]: name,
+    [METRICS.duration]: input.status?.runTimeMs ?? 0,
+    [METRICS.bytesScanned]: input.status?.bytesScanned ?? 0,
+    [METRICS.failures]: input.outcome === 'failed' ? 1 : 0,
   }));
   if (input.outcome !== 'succeeded' || !input.query.keepLatest) return { name, outcome: input.outcome };
   const source = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.status.outputLocation ?? '');

@@ -58,6 +58,9 @@ describe('disaster-recovery stacks', () => {
       TreatMissingData: 'breaching',
       Dimensions: Match.arrayWith([{ Name: 'Database', Value: 'billing' }, { Name: 'Region', Value: 'eu-north-1' }]),
     });
+    // The alarms watch the namespace the report function is told to emit to.
+    const reporter = Object.values(dr.findResources('AWS::Lambda::Function')).find((f: any) => f.Properties.Environment?.Variables?.METRICS_NAMESPACE) as any;
+    expect(reporter.Properties.Environment.Variables.METRICS_NAMESPACE).toBe('snaplake/prod/dr');
     dr.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', AlarmActions: [Match.anyValue()] });
     dr.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [Match.anyValue()] });
     // Every trigger has a dead-letter queue, so a trigger that cannot start a workflow is never lost.

@@ -1,4 +1,4 @@
-import { DatabaseConfig, DisasterRecoveryConfig } from '@snaplake/core';
+import { DatabaseConfig, DisasterRecoveryConfig, RECOVERY_POINT_METRICS } from '@snaplake/core';
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -145,7 +145,7 @@ export class DisasterRecoveryStack extends Stack {
       environment: {
         COPIED_DATABASES: JSON.stringify(databases.map((db) => ({ databaseIdentifier: db.identifier, kind: db.kind }))),
         DESTINATION_REGIONS: JSON.stringify(config.destinationRegions),
-        METRICS_NAMESPACE: `snaplake/${props.stageName}/dr`,
+        METRICS_NAMESPACE: RECOVERY_POINT_METRICS.namespace(props.stageName),
       },
     });
     report.role.addToPrincipalPolicy(listCopies);
@@ -255,9 +255,9 @@ export class DisasterRecoveryStack extends Stack {
       for (const region of config.destinationRegions) {
         const alarm = new cloudwatch.Alarm(this, `RecoveryPoint-${db.identifier}-${region}`, {
           metric: new cloudwatch.Metric({
-            namespace: `snaplake/${props.stageName}/dr`,
-            metricName: 'NewestCopyAgeHours',
-            dimensionsMap: { Database: db.identifier, Region: region },
+            namespace: RECOVERY_POINT_METRICS.namespace(props.stageName),
+            metricName: RECOVERY_POINT_METRICS.newestCopyAgeHours,
+            dimensionsMap: { [RECOVERY_POINT_METRICS.databaseDimension]: db.identifier, [RECOVERY_POINT_METRICS.regionDimension]: region },
             period: Duration.hours(1),
             statistic: 'Maximum',
           }),

@@ -1,5 +1,5 @@
 import { AthenaRdsConnector } from '@snaplake/connector';
-import { QueryDefinition } from '@snaplake/core';
+import { QueryDefinition, SCHEDULED_QUERY_METRICS } from '@snaplake/core';
 import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -75,7 +75,7 @@ export class ScheduledQueryStack extends Stack {
     const finish = new SnaplakeFunction(this, 'FinishQuery', {
       handler: 'finish-scheduled-query',
       description: 'Records the metrics of a scheduled query run and keeps latest.csv',
-      environment: { RESULTS_BUCKET_NAME: props.resultsBucket.bucketName, METRICS_NAMESPACE: `snaplake/${props.stageName}/scheduled-queries` },
+      environment: { RESULTS_BUCKET_NAME: props.resultsBucket.bucketName, METRICS_NAMESPACE: SCHEDULED_QUERY_METRICS.namespace(props.stageName) },
     });
     this.runnerRole = start.role;
 
