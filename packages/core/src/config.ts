@@ -14,6 +14,17 @@ export interface SnaplakeConfig {
 export interface GithubConfig {
   readonly owner: string;
   readonly repository: string;
+  /**
+   * Accounts that already have GitHub's OIDC provider (`token.actions.githubusercontent.com`; IAM
+   * allows one per account): their OIDC stack uses it instead of creating one. @default []
+   */
+  readonly existingOidcProviderAccounts: readonly string[];
+  /**
+   * The release workflow publishes `@snaplake/core` and `@snaplake/connector` to npm. Only the
+   * repository that owns the `@snaplake` npm scope sets this; a company's copy keeps the default.
+   * @default false
+   */
+  readonly publishPackages: boolean;
 }
 
 export interface StageConfig {
@@ -166,16 +177,25 @@ export function parseSnaplakeConfig(raw: unknown): SnaplakeConfig {
   });
   return {
     project: stringAt(root.project, 'project', NAME, 'lowercase letters, digits and hyphens, starting with a letter, at most 32 characters'),
-    github: root.github === undefined ? undefined : parseGithub(root.github, 'github'),
+    github: root.github === undefined ? undefined : parseGithub(root.github, 'github', stages),
     stages,
   };
 }
 
-function parseGithub(raw: unknown, field: string): GithubConfig {
+function parseGithub(raw: unknown, field: string, stages: readonly StageConfig[]): GithubConfig {
   const github = objectAt(raw, field);
+  const accounts = new Set(stages.map((stage) => stage.account));
+  const existingOidcProviderAccounts = arrayAt(github.existingOidcProviderAccounts ?? [], `${field}.existingOidcProviderAccounts`).map((account, i) => {
+    const at = `${field}.existingOidcProviderAccounts[${i}]`;
+    const id = stringAt(account, at, ACCOUNT, 'a 12-digit AWS account id (as a string)');
+    if (!accounts.has(id)) throw new ConfigError(at, `account ${id} is not the account of any stage (${[...accounts].join(', ')})`);
+    return id;
+  });
   return {
     owner: stringAt(github.owner, `${field}.owner`, GITHUB_NAME, 'a GitHub user or organisation name'),
     repository: stringAt(github.repository, `${field}.repository`, GITHUB_NAME, 'a GitHub repository name'),
+    existingOidcProviderAccounts,
+    publishPackages: booleanAt(github.publishPackages ?? false, `${field}.publishPackages`),
   };
 }
 

@@ -46,6 +46,14 @@ describe('parseSnaplakeConfig', () => {
       delivery: undefined,
     });
     expect(config.stages[1]!.databases[0]!.schedule).toBe('cron(0 4 * * ? *)');
+    // A company's copy of the repository creates its own OIDC providers and publishes nothing.
+    expect(config.github).toEqual({ owner: 'acme', repository: 'data-lake', existingOidcProviderAccounts: [], publishPackages: false });
+  });
+
+  test('names the accounts whose GitHub OIDC provider already exists, and asks to publish', () => {
+    const raw = validConfig() as any;
+    raw.github = { ...raw.github, existingOidcProviderAccounts: ['222222222222'], publishPackages: true };
+    expect(parseSnaplakeConfig(raw).github).toMatchObject({ existingOidcProviderAccounts: ['222222222222'], publishPackages: true });
   });
 
   test.each([
@@ -60,6 +68,9 @@ describe('parseSnaplakeConfig', () => {
     ['stages that are not an array', (c: any) => { c.stages = {}; }, 'stages', 'expected an array, got an object'],
     ['no stages', (c: any) => { c.stages = []; }, 'stages', 'at least one stage is required'],
     ['an unknown catalog mode', (c: any) => { c.stages[0].catalog = 'athena'; }, 'stages[0].catalog', "expected one of 'metadata', 'crawler', got \"athena\""],
+    ['an OIDC provider account that is not 12 digits', (c: any) => { c.github.existingOidcProviderAccounts = ['1111']; }, 'github.existingOidcProviderAccounts[0]', 'expected a 12-digit AWS account id'],
+    ['an OIDC provider account no stage uses', (c: any) => { c.github.existingOidcProviderAccounts = ['333333333333']; }, 'github.existingOidcProviderAccounts[0]', 'account 333333333333 is not the account of any stage (111111111111, 222222222222)'],
+    ['publishPackages that is not a boolean', (c: any) => { c.github.publishPackages = 'yes'; }, 'github.publishPackages', 'expected true or false'],
     ['a database listed twice', (c: any) => { c.stages[0].databases.push({ ...c.stages[0].databases[0] }); }, 'stages[0].databases[1].identifier', "database 'orders-db' is listed twice"],
   ])('rejects %s, naming the field', (_case, mutate, field, message) => {
     const config = validConfig();

@@ -1,7 +1,8 @@
 import { SnaplakeConfig } from '@snaplake/core';
 import { App } from 'aws-cdk-lib';
+import { stacksIn } from './nag';
 import { SnaplakeStage } from './snaplake-stage';
-import { GithubOidcStack } from './stacks/github-oidc-stack';
+import { DeployTarget, GithubOidcStack } from './stacks/github-oidc-stack';
 
 /**
  * Builds the CDK app: one stage per configured stage, named after it (Dev, Staging, Prod), and,
@@ -18,11 +19,20 @@ export function buildApp(config: SnaplakeConfig, outdir?: string): { app: App; s
     return new GithubOidcStack(app, `GithubOidc-${account}`, {
       stackName: `${config.project}-github-oidc`,
       env: { account, region: inAccount[0]!.region },
+      project: config.project,
       github,
-      stages: inAccount,
+      // Every account and region the stage's stacks really deploy to (DR key stacks go to other regions).
+      stages: inAccount.map((stage) => ({ name: stage.name, targets: deployTargetsOf(stages[config.stages.indexOf(stage)]!) })),
     });
   });
   return { app, stages, oidcStacks };
+}
+
+/** The distinct accounts and regions of a stage's stacks, in the order they first appear. */
+export function deployTargetsOf(stage: SnaplakeStage): DeployTarget[] {
+  const targets = new Map<string, DeployTarget>();
+  for (const stack of stacksIn(stage)) targets.set(`${stack.account}/${stack.region}`, { account: stack.account, region: stack.region });
+  return [...targets.values()];
 }
 
 function capitalize(name: string): string {

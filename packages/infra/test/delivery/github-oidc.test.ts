@@ -2,14 +2,15 @@ import { parseSnaplakeConfig } from '@snaplake/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, nagFindings } from '../../src';
 
-const config = parseSnaplakeConfig({
+const raw = {
   project: 'snaplake',
   github: { owner: 'acme', repository: 'lake' },
   stages: [
     { name: 'staging', account: '222222222222', region: 'eu-west-1' },
     { name: 'prod', account: '333333333333', region: 'eu-central-1' },
   ],
-});
+};
+const config = parseSnaplakeConfig(raw);
 
 describe('GithubOidcStack', () => {
   const { oidcStacks } = buildApp(config);
@@ -35,14 +36,14 @@ describe('GithubOidcStack', () => {
     expect(JSON.stringify(statement)).not.toMatch(/StringLike|\*/);
   });
 
-  test('the deploy role may only assume the CDK bootstrap roles of its stage', () => {
+  test('the deploy role may only assume the CDK bootstrap roles of its stage (bootstrap-roles.test.ts checks DR regions)', () => {
     prod().hasResourceProperties('AWS::IAM::Policy', {
       Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('^Deployprod') })],
       PolicyDocument: {
         Statement: [{
           Action: ['sts:AssumeRole', 'sts:TagSession'],
           Effect: 'Allow',
-          Resource: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((kind) => ({
+          Resource: ['deploy', 'file-publishing', 'lookup'].map((kind) => ({
             'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::333333333333:role/cdk-hnb659fds-${kind}-role-333333333333-eu-central-1`]],
           })),
         }],
@@ -50,10 +51,10 @@ describe('GithubOidcStack', () => {
     });
   });
 
-  test('the diff role trusts pull requests of the repository and may only assume the lookup role', () => {
+  test('the diff role trusts the default branch (workflow_run diffs, drift checks) and may only assume the lookup role', () => {
     const template = prod();
     const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-github-diff' } }))[0] as any;
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe('repo:acme/lake:pull_request');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe('repo:acme/lake:ref:refs/heads/main');
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [Match.objectLike({ Ref: Match.stringLikeRegexp('^Diff') })],
       PolicyDocument: {
@@ -62,6 +63,25 @@ describe('GithubOidcStack', () => {
         })],
       },
     });
+  });
+
+  test('an account that already has GitHub\'s OIDC provider uses it instead of creating a second one', () => {
+    const existing = parseSnaplakeConfig({ ...raw, github: { owner: 'acme', repository: 'lake', existingOidcProviderAccounts: ['333333333333'] } });
+    const stacks = buildApp(existing).oidcStacks;
+    const template = Template.fromStack(stacks.find((s) => s.account === '333333333333')!);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-github-deploy-prod' } }))[0] as any;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:oidc-provider/token.actions.githubusercontent.com']],
+    });
+    // The other account still gets its own provider.
+    Template.fromStack(stacks.find((s) => s.account === '222222222222')!).resourceCountIs('AWS::IAM::OIDCProvider', 1);
+  });
+
+  test('role names come from the project', () => {
+    const other = parseSnaplakeConfig({ ...raw, project: 'acme-lake' });
+    const template = Template.fromStack(buildApp(other).oidcStacks[1]!);
+    expect(Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).sort()).toEqual(['acme-lake-github-deploy-prod', 'acme-lake-github-diff']);
   });
 
   test('no OIDC stack without a GitHub repository in the config', () => {
