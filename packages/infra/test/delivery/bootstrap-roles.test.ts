@@ -41,7 +41,8 @@ function synthesize(config: SnaplakeConfig): Synthesized {
     const stageAssembly = assembly.getNestedAssembly(stage.artifactId);
     const stacks = stageAssembly.artifacts.filter((a): a is CloudFormationStackArtifact => a instanceof CloudFormationStackArtifact);
     const lookup = stacks.map((s) => s.lookupRole!.arn);
-    const publishing = stageAssembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest').flatMap((a) => assetRoles(stageAssembly, a.manifest.properties as { file: string }));
+    const publishing = stageAssembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest')
+      .flatMap((a) => assetRoles(stageAssembly, a.manifest.properties as { file: string }));
     needed[stage.node.id.toLowerCase()] = {
       deploy: sorted([...stacks.map((s) => s.assumeRoleArn!), ...publishing, ...lookup].map(withPartition)),
       lookup: sorted(lookup.map(withPartition)),
@@ -85,7 +86,9 @@ describe.each([
 
   test('each stage\'s deploy role may assume exactly the roles its cloud assembly needs, in every account and region', () => {
     const { config, needed, grantedToDeploy } = synthesized;
-    for (const stage of config.stages) expect({ stage: stage.name, roles: grantedToDeploy[stage.name] }).toEqual({ stage: stage.name, roles: needed[stage.name]!.deploy });
+    for (const stage of config.stages) {
+      expect({ stage: stage.name, roles: grantedToDeploy[stage.name] }).toEqual({ stage: stage.name, roles: needed[stage.name]!.deploy });
+    }
     expect(Object.keys(grantedToDeploy).sort()).toEqual(config.stages.map((s) => s.name).sort());
   });
 
