@@ -205,6 +205,9 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
 }));
 infra.package.addField('private', true);
 infra.jest!.config.setupFiles = ['<rootDir>/test/setup.ts'];
+// Each fixture app is synthesized once per run and shared by the test files (test/synthesized.ts).
+infra.jest!.config.globalSetup = '<rootDir>/test/global-setup.ts';
+infra.jest!.config.globalTeardown = '<rootDir>/test/global-teardown.ts';
 new JsonFile(infra, 'cdk.json', {
   obj: {
     app: 'node lib/main.js',

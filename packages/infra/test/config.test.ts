@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@snaplake/core';
-import { DEFAULT_CONFIG_PATH, loadSnaplakeConfig } from '../src';
+import { loadSnaplakeConfig } from '../src';
+import { fixtureConfigPath } from './synthesized';
 
 function configFile(content: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'snaplake-config-')), 'snaplake.config.json');
@@ -11,8 +12,8 @@ function configFile(content: string): string {
 }
 
 describe('loadSnaplakeConfig', () => {
-  test('the committed example config defines dev, staging and prod', () => {
-    expect(loadSnaplakeConfig(DEFAULT_CONFIG_PATH).stages.map((s) => s.name)).toEqual(['dev', 'staging', 'prod']);
+  test('a config file loads with its stages', () => {
+    expect(loadSnaplakeConfig(fixtureConfigPath('full')).stages.map((s) => s.name)).toEqual(['qa', 'live']);
   });
 
   test('an invalid field fails with the file and the field named', () => {

@@ -1,31 +1,21 @@
-import { parseSnaplakeConfig } from '@snaplake/core';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, nagFindings, stacksIn } from '../src';
+import { Match } from 'aws-cdk-lib/assertions';
 import { definitionOf, runLocally } from './local-workflow';
+import { synthesized } from './synthesized';
 
-const config = (dr: Record<string, unknown> = {}) => parseSnaplakeConfig({
-  project: 'snaplake',
-  stages: [{
-    name: 'prod',
-    account: '333333333333',
-    region: 'eu-west-1',
-    databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }, { identifier: 'billing', kind: 'cluster', engine: 'mysql' }],
-    disasterRecovery: { destinationRegions: ['eu-central-1', 'eu-north-1'], databases: ['orders-db', 'billing'], keepLast: 7, recoveryPointObjectiveHours: 26, ...dr },
-  }],
-});
-const stage = buildApp(config()).stages[0]!;
-const dr = Template.fromStack(stage.disasterRecovery!);
+const app = synthesized('disaster-recovery');
+const dr = app.template('Prod/DisasterRecovery');
 const statements = () => Object.values(dr.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 
 describe('disaster-recovery stacks', () => {
   test('a key stack per destination region, in that region, with rotation and the stage alias', () => {
-    expect(stage.drKeys.map((s) => [s.stackName, s.region])).toEqual([
+    const keyStacks = app.stacksOf('Prod').filter((s) => s.id.startsWith('Prod/DrKey-'));
+    expect(keyStacks.map((s) => [s.stackName, s.region])).toEqual([
       ['snaplake-prod-dr-key-eu-central-1', 'eu-central-1'], ['snaplake-prod-dr-key-eu-north-1', 'eu-north-1'],
     ]);
-    const keys = Template.fromStack(stage.drKeys[0]!);
+    const keys = app.template(keyStacks[0]!.id);
     keys.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     keys.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/snaplake-prod-dr' });
-    expect(stage.disasterRecovery!.dependencies).toEqual(expect.arrayContaining(stage.drKeys));
+    expect(app.stack('Prod/DisasterRecovery').dependencies).toEqual(expect.arrayContaining(keyStacks.map((s) => s.id)));
   });
 
   test('copies use each destination\'s key by alias, with no hand-copied key ARN', () => {
@@ -71,7 +61,7 @@ describe('disaster-recovery stacks', () => {
 
   test('copies start on snapshot-created events, or on the snapshot schedule (then the schedule makes the snapshot)', () => {
     dr.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.rds'] }) });
-    const scheduled = Template.fromStack(buildApp(config({ snapshotSchedule: 'cron(0 2 * * ? *)' })).stages[0]!.disasterRecovery!);
+    const scheduled = synthesized('disaster-recovery-scheduled').template('Prod/DisasterRecovery');
     scheduled.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',
       Targets: [Match.objectLike({ InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"createSnapshotOf":\\{"databaseIdentifier":"orders-db","kind":"instance"\\}') }) })],
@@ -80,8 +70,8 @@ describe('disaster-recovery stacks', () => {
   });
 
   test('every stack of the stage has no unacknowledged cdk-nag finding', () => {
-    for (const stack of stacksIn(buildApp(config()).stages[0]!)) {
-      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
+    for (const stack of [...app.stacks, ...synthesized('disaster-recovery-scheduled').stacks]) {
+      expect({ stack: stack.id, findings: stack.nagFindings }).toEqual({ stack: stack.id, findings: [] });
     }
   });
 });

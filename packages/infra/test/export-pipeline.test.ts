@@ -1,24 +1,8 @@
-import { parseSnaplakeConfig } from '@snaplake/core';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, nagFindings, stacksIn } from '../src';
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthesized } from './synthesized';
 
-const config = parseSnaplakeConfig({
-  project: 'snaplake',
-  stages: [{
-    name: 'prod',
-    account: '333333333333',
-    region: 'eu-west-1',
-    exportRetentionDays: 90,
-    notificationEmails: ['data@example.com'],
-    databases: [
-      { identifier: 'orders-db', kind: 'instance', engine: 'postgres' },
-      { identifier: 'billing', kind: 'cluster', engine: 'mysql', trigger: 'schedule', schedule: 'cron(0 4 * * ? *)' },
-    ],
-  }],
-});
-const stage = buildApp(config).stages[0]!;
-const pipeline = Template.fromStack(stage.exportPipeline);
-const storage = Template.fromStack(stage.storage);
+const pipeline = synthesized('two-databases').template('Prod/ExportPipeline');
+const storage = synthesized('two-databases').template('Prod/Storage');
 
 function policyStatementsOfFunction(descriptionStart: string): any[] {
   const functions = pipeline.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(`^${descriptionStart}`) } });
@@ -139,12 +123,7 @@ describe('Athena workgroup', () => {
 });
 
 describe('catalog: crawler', () => {
-  const crawlerConfig = parseSnaplakeConfig({
-    project: 'snaplake',
-    stages: [{ name: 'dev', account: '111111111111', region: 'eu-west-1', catalog: 'crawler', databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }] }],
-  });
-  const crawlerStage = buildApp(crawlerConfig).stages[0]!;
-  const template = Template.fromStack(crawlerStage.exportPipeline);
+  const template = synthesized('crawler').template('Dev/ExportPipeline');
 
   test('a crawler with encrypted logs, its own role and no managed policy replaces the metadata catalog function', () => {
     template.hasResourceProperties('AWS::Glue::Crawler', {
@@ -172,10 +151,7 @@ describe('catalog: crawler', () => {
   });
 
   test('the crawler stage has no unacknowledged cdk-nag finding', () => {
-    // A fresh app: cdk-nag names cross-stack references differently once a template was synthesized.
-    for (const stack of stacksIn(buildApp(crawlerConfig).stages[0]!)) {
-      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
-    }
+    for (const stack of synthesized('crawler').stacks) expect({ stack: stack.id, findings: stack.nagFindings }).toEqual({ stack: stack.id, findings: [] });
   });
 });
 
@@ -199,17 +175,7 @@ test('the workflow can publish to the encrypted notification topic (sns:Publish 
 });
 
 describe('delivery to a partner', () => {
-  const deliveryConfig = parseSnaplakeConfig({
-    project: 'snaplake',
-    stages: [{
-      name: 'prod',
-      account: '333333333333',
-      region: 'eu-west-1',
-      databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres', delivery: { destination: 'partner-lake', prefix: 'from-acme', kmsKeyArn: 'arn:aws:kms:eu-west-1:444444444444:key/0a1b2c3d-1111-2222-3333-444455556666' } }],
-    }],
-  });
-  const stack = buildApp(deliveryConfig).stages[0]!.exportPipeline;
-  const template = Template.fromStack(stack);
+  const template = synthesized('delivery').template('Prod/ExportPipeline');
   const deliveryStatements = () => {
     const role = Object.entries(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-prod-delivery' } }))[0]![0];
     return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -259,22 +225,12 @@ describe('delivery to a partner', () => {
   });
 
   test('the stage has no unacknowledged cdk-nag finding', () => {
-    for (const s of stacksIn(buildApp(deliveryConfig).stages[0]!)) expect(nagFindings(s)).toEqual([]);
+    for (const stack of synthesized('delivery').stacks) expect({ stack: stack.id, findings: stack.nagFindings }).toEqual({ stack: stack.id, findings: [] });
   });
 });
 
 describe('Aurora Serverless v1 detour', () => {
-  const detourConfig = parseSnaplakeConfig({
-    project: 'snaplake',
-    stages: [{
-      name: 'prod',
-      account: '333333333333',
-      region: 'eu-west-1',
-      databases: [{ identifier: 'legacy', kind: 'cluster', engine: 'postgres' }],
-      serverlessV1Restore: { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'], sweepAfterHours: 6 },
-    }],
-  });
-  const template = Template.fromStack(buildApp(detourConfig).stages[0]!.exportPipeline);
+  const template = synthesized('serverless-detour').template('Dev/ExportPipeline');
   const allStatements = () => Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 
   test('temporary clusters and snapshots can only be deleted when tagged temporary and named snaplake-tmp-*', () => {
@@ -297,6 +253,6 @@ describe('Aurora Serverless v1 detour', () => {
   });
 
   test('the stage has no unacknowledged cdk-nag finding', () => {
-    for (const s of stacksIn(buildApp(detourConfig).stages[0]!)) expect(nagFindings(s)).toEqual([]);
+    for (const stack of synthesized('serverless-detour').stacks) expect({ stack: stack.id, findings: stack.nagFindings }).toEqual({ stack: stack.id, findings: [] });
   });
 });

@@ -1,24 +1,12 @@
-import { parseSnaplakeConfig } from '@snaplake/core';
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../src';
 import { definitionOf, runLocally } from './local-workflow';
+import { synthesized } from './synthesized';
 
-const RESTORE = { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'private', securityGroupIds: ['sg-0123abcd'] };
-
-function synthesizedDefinition(catalog: 'metadata' | 'crawler' = 'metadata', serverless = false): Record<string, any> {
-  const config = parseSnaplakeConfig({
-    project: 'snaplake',
-    stages: [{
-      name: 'dev',
-      account: '111111111111',
-      region: 'eu-west-1',
-      catalog,
-      databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
-      ...(serverless ? { serverlessV1Restore: RESTORE } : {}),
-    }],
-  });
-  return definitionOf(Template.fromStack(buildApp(config).stages[0]!.exportPipeline));
-}
+/** The export workflow of the fixture app: with the metadata catalog, the crawler, or the Serverless v1 detour. */
+const definitions = {
+  metadata: definitionOf(synthesized('minimal').template('Dev/ExportPipeline')),
+  crawler: definitionOf(synthesized('crawler').template('Dev/ExportPipeline')),
+  detour: definitionOf(synthesized('serverless-detour').template('Dev/ExportPipeline')),
+};
 
 const snapshot = (status: string) => ({
   arn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:rds:orders-db-2026-11-21-03-05',
@@ -50,7 +38,7 @@ async function run(input: unknown, scenario: Scenario) {
   const detourStates = ['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot',
     'Clean up temporary resources', 'Clean up after failure'];
   const published = () => ({ MessageId: '1' });
-  const { calls, error } = await runLocally(synthesizedDefinition(scenario.catalog, scenario.detour !== undefined), input, {
+  const { calls, error } = await runLocally(scenario.detour ? definitions.detour : definitions[scenario.catalog ?? 'metadata'], input, {
     'Resolve snapshot': scenario.resolve ?? (() => snapshot('available')),
     'Start export': scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false })),
     'Describe export': scenario.describe ?? (() => exportStatus('COMPLETE')),

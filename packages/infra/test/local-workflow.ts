@@ -24,6 +24,21 @@ export interface LocalRun {
   readonly error: unknown;
 }
 
+const machines = new WeakMap<Record<string, any>, StateMachine>();
+
+/**
+ * The runner's state machine of a definition, made once: making it checks the definition against the
+ * Amazon States Language (asl-validator), which takes longer than most runs.
+ */
+function machineOf(definition: Record<string, any>): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
 /** Executes the definition with the handlers standing in for its tasks. */
 export async function runLocally(
   definition: Record<string, any>, input: unknown, handlers: Record<string, (input: any) => unknown>,
@@ -40,7 +55,7 @@ export async function runLocally(
     }
   };
   collect(definition.States);
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const machine = machineOf(definition);
   const execution = machine.run(input as never, {
     // What Step Functions puts in the context object; the runner's default has no execution id.
     context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },

@@ -1,10 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSnaplakeConfig, QueryDefinitionError } from '@snaplake/core';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, DEFAULT_QUERIES_DIR, loadQueries, nagFindings, stacksIn } from '../src';
+import { QueryDefinitionError } from '@snaplake/core';
+import { Match } from 'aws-cdk-lib/assertions';
+import { loadQueries } from '../src';
 import { definitionOf, runLocally } from './local-workflow';
+import { FIXTURES_DIR, synthesized } from './synthesized';
 
 function queriesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'queries-'));
@@ -13,11 +14,11 @@ function queriesDir(files: Record<string, string>): string {
 }
 
 describe('loadQueries', () => {
-  test('the committed queries load for every stage with {project} and {stage} filled in', () => {
-    const queries = loadQueries('prod', 'snaplake', DEFAULT_QUERIES_DIR);
-    expect(queries.map((q) => [q.name, q.database])).toEqual([
-      ['daily_orders', 'snaplake_prod_orders_db_shop'],
-      ['orders_history_check', 'snaplake_prod_orders_db_shop'],
+  test('every query file of the folder loads, with {project} and {stage} filled in', () => {
+    const queries = loadQueries('prod', 'snaplake', join(FIXTURES_DIR, 'federated-queries', 'queries'));
+    expect(queries.map((q) => [q.name, q.catalog, q.database])).toEqual([
+      ['lake_orders', 'AwsDataCatalog', 'snaplake_prod_orders_db_shop'],
+      ['live_orders', 'orders_live', 'public'],
     ]);
   });
 
@@ -36,41 +37,11 @@ describe('loadQueries', () => {
   });
 });
 
-const config = parseSnaplakeConfig({
-  project: 'snaplake',
-  stages: [{
-    name: 'prod',
-    account: '333333333333',
-    region: 'eu-west-1',
-    databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
-    federatedQueries: [{
-      functionName: 'orders-live',
-      engine: 'postgresql',
-      host: 'db.example.internal',
-      databaseName: 'orders',
-      secretName: 'athena/orders',
-      catalogName: 'orders_live',
-      vpc: { vpcId: 'vpc-0123abcd', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-0123abcd'] },
-    }],
-  }],
-});
-const federatedQueryDir = queriesDir({
-  'live.sql': '-- name: live_orders\n-- schedule: cron(0 * * * ? *)\n-- catalog: orders_live\n-- database: public\nSELECT count(*) FROM orders',
-  'lake.sql': '-- name: lake_orders\n-- schedule: cron(0 6 * * ? *)\n-- timezone: Europe/Paris\n-- database: {project}_{stage}_orders_db_shop\n-- parameters: run_date\n-- latest: true\n'
-    + 'SELECT count(*) FROM orders_history WHERE snapshot_time >= CAST(? AS varchar)',
-});
-
-function scheduledStack() {
-  process.env.SNAPLAKE_QUERIES_DIR = federatedQueryDir;
-  try {
-    return buildApp(config).stages[0]!.scheduledQueries!;
-  } finally {
-    delete process.env.SNAPLAKE_QUERIES_DIR;
-  }
-}
+/** The fixture app with a federated query and two query files: one on the lake, one on the live database. */
+const scheduledStack = () => synthesized('federated-queries').template('Prod/ScheduledQueries');
 
 describe('scheduled query stack', () => {
-  const template = Template.fromStack(scheduledStack());
+  const template = scheduledStack();
 
   test('each query has a schedule with its time zone, no flexible window, retries and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -134,22 +105,14 @@ describe('scheduled query stack', () => {
   });
 
   test('the stack has no unacknowledged cdk-nag finding', () => {
-    const fresh = (() => {
-      process.env.SNAPLAKE_QUERIES_DIR = federatedQueryDir;
-      try {
-        return buildApp(config).stages[0]!;
-      } finally {
-        delete process.env.SNAPLAKE_QUERIES_DIR;
-      }
-    })();
-    for (const stack of stacksIn(fresh)) {
-      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({ stack: stack.stackName, findings: [] });
+    for (const stack of synthesized('federated-queries').stacks) {
+      expect({ stack: stack.id, findings: stack.nagFindings }).toEqual({ stack: stack.id, findings: [] });
     }
   });
 });
 
 describe('a scheduled run, executed locally from the synthesized definition', () => {
-  const definition = definitionOf(Template.fromStack(scheduledStack()), '333333333333');
+  const definition = definitionOf(scheduledStack(), '333333333333');
   const input = { query: { name: 'lake_orders', sql: 'SELECT 1', database: 'db', parameters: [], timezone: 'UTC', keepLatest: false }, scheduledTime: '2026-11-21T06:00:00Z' };
   const status = (state: string, extra: Record<string, unknown> = {}) => ({ queryExecutionId: 'q1', state, reason: '', retryable: false, bytesScanned: 10, runTimeMs: 5, outputLocation: 's3://r/q1.csv', ...extra });
 

@@ -1,23 +1,20 @@
-import { Validations } from 'aws-cdk-lib';
-import { buildApp, DEFAULT_CONFIG_PATH, loadSnaplakeConfig } from '../../src';
+import { synthesized } from '../synthesized';
 
 /**
- * Every cdk-nag acknowledgement in the app, one line each (construct path without the stage, rule,
- * reason), de-duplicated across stages. A new or changed acknowledgement changes the snapshot, so it
- * shows up in review: update it with `npx jest -u test/audit` after checking the reason.
+ * Every cdk-nag acknowledgement in the fixture app that uses every feature, one line each (construct
+ * path without the stage, rule, reason), de-duplicated across stages. A new or changed acknowledgement
+ * changes the snapshot, so it shows up in review: update it with `npx jest -u test/audit` after
+ * checking the reason.
  */
 function acknowledgements(): string[] {
-  const { app } = buildApp(loadSnaplakeConfig(DEFAULT_CONFIG_PATH));
+  const { acknowledgements: all, stacks } = synthesized('full');
+  const topLevel = new Set(stacks.map((s) => s.stage ?? s.id));
   const lines = new Set<string>();
-  for (const construct of app.node.findAll()) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const [rule, reason] of Object.entries(entry.data as Record<string, string>)) {
-        if (!rule.includes('AwsSolutions-')) continue;
-        const path = construct.node.path.replace(/^(Dev|Staging|Prod|GithubOidc-\d+)\//, '<stage>/');
-        lines.add(`${path} | ${rule.replace(/^Annotation::/, '').replace(/:\d{12}:/g, ':<account>:').replace(/(eu|us|ap|sa|ca|me|af|il)-[a-z]+-\d/g, '<region>')} | ${reason}`);
-      }
-    }
+  for (const { path, rule, reason } of all) {
+    if (!rule.includes('AwsSolutions-')) continue;
+    const [first, ...rest] = path.split('/');
+    const shownPath = topLevel.has(first!) && rest.length > 0 ? ['<stage>', ...rest].join('/') : path;
+    lines.add(`${shownPath} | ${rule.replace(/^Annotation::/, '').replace(/:\d{12}:/g, ':<account>:').replace(/(eu|us|ap|sa|ca|me|af|il)-[a-z]+-\d/g, '<region>')} | ${reason}`);
   }
   return [...lines].sort();
 }

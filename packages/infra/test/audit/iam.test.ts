@@ -1,6 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp, DEFAULT_CONFIG_PATH, loadSnaplakeConfig, stacksIn } from '../../src';
+import { synthesized } from '../synthesized';
 
 /**
  * Actions AWS does not let a policy scope to a resource, so `Resource: '*'` is allowed for them, and
@@ -37,10 +35,9 @@ const ALLOWED_TRUST = [
   { Service: 'export.rds.amazonaws.com' },
 ];
 
+/** Every template of the fixture app that uses every feature, every stage and the GitHub OIDC stacks. */
 function everyTemplate(): { name: string; template: any }[] {
-  const { stages, oidcStacks } = buildApp(loadSnaplakeConfig(DEFAULT_CONFIG_PATH));
-  const stacks: Stack[] = [...stages.flatMap((s) => stacksIn(s)), ...oidcStacks];
-  return stacks.map((stack) => ({ name: `${stack.stackName} (${stack.account})`, template: Template.fromStack(stack).toJSON() }));
+  return synthesized('full').stacks.map((stack) => ({ name: `${stack.stackName} (${stack.account})`, template: stack.template }));
 }
 
 function statementsOf(template: any): { resource: string; statement: any }[] {

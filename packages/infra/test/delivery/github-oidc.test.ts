@@ -1,23 +1,16 @@
-import { parseSnaplakeConfig } from '@snaplake/core';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp, nagFindings } from '../../src';
-
-const raw = {
-  project: 'snaplake',
-  github: { owner: 'acme', repository: 'lake' },
-  stages: [
-    { name: 'staging', account: '222222222222', region: 'eu-west-1' },
-    { name: 'prod', account: '333333333333', region: 'eu-central-1' },
-  ],
-};
-const config = parseSnaplakeConfig(raw);
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthesized } from '../synthesized';
 
 describe('GithubOidcStack', () => {
-  const { oidcStacks } = buildApp(config);
-  const prod = () => Template.fromStack(oidcStacks.find((s) => s.account === '333333333333')!);
+  const app = synthesized('github');
+  const oidcStacks = () => app.stacks.filter((s) => s.stage === undefined);
+  const prod = () => app.template('GithubOidc-333333333333');
 
   test('one stack per account, each in its own account', () => {
-    expect(oidcStacks.map((s) => [s.account, s.region])).toEqual([['222222222222', 'eu-west-1'], ['333333333333', 'eu-central-1']]);
+    expect(oidcStacks().map((s) => [s.id, s.stackName, s.account, s.region])).toEqual([
+      ['GithubOidc-222222222222', 'snaplake-github-oidc', '222222222222', 'eu-west-1'],
+      ['GithubOidc-333333333333', 'snaplake-github-oidc', '333333333333', 'eu-central-1'],
+    ]);
   });
 
   test('creates the native GitHub OIDC provider with the STS audience', () => {
@@ -66,29 +59,29 @@ describe('GithubOidcStack', () => {
   });
 
   test('an account that already has GitHub\'s OIDC provider uses it instead of creating a second one', () => {
-    const existing = parseSnaplakeConfig({ ...raw, github: { owner: 'acme', repository: 'lake', existingOidcProviderAccounts: ['333333333333'] } });
-    const stacks = buildApp(existing).oidcStacks;
-    const template = Template.fromStack(stacks.find((s) => s.account === '333333333333')!);
+    const existing = synthesized('github-existing-provider');
+    const template = existing.template('GithubOidc-333333333333');
     template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'snaplake-github-deploy-prod' } }))[0] as any;
     expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:oidc-provider/token.actions.githubusercontent.com']],
     });
     // The other account still gets its own provider.
-    Template.fromStack(stacks.find((s) => s.account === '222222222222')!).resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    existing.template('GithubOidc-222222222222').resourceCountIs('AWS::IAM::OIDCProvider', 1);
   });
 
   test('role names come from the project', () => {
-    const other = parseSnaplakeConfig({ ...raw, project: 'acme-lake' });
-    const template = Template.fromStack(buildApp(other).oidcStacks[1]!);
-    expect(Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).sort()).toEqual(['acme-lake-github-deploy-prod', 'acme-lake-github-diff']);
+    const template = synthesized('full').template('GithubOidc-555555555555');
+    expect(Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).sort()).toEqual(['acme-github-deploy-live', 'acme-github-diff']);
   });
 
   test('no OIDC stack without a GitHub repository in the config', () => {
-    expect(buildApp({ ...config, github: undefined }).oidcStacks).toEqual([]);
+    expect(synthesized('minimal').stacks.filter((s) => s.stage === undefined)).toEqual([]);
   });
 
   test('has no unacknowledged cdk-nag finding', () => {
-    for (const stack of buildApp(config).oidcStacks) expect(nagFindings(stack)).toEqual([]);
+    for (const stack of [...oidcStacks(), ...synthesized('github-existing-provider').stacks]) {
+      expect({ stack: stack.id, findings: stack.nagFindings }).toEqual({ stack: stack.id, findings: [] });
+    }
   });
 });
