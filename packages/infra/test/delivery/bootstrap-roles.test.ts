@@ -2,26 +2,14 @@
 // artifacts' deploy and lookup roles, the asset manifests' publishing roles), against what the GitHub
 // roles of the OIDC stacks may assume. A stage whose stacks span regions (disaster-recovery copies)
 // must be deployable from GitHub, and nothing beyond its own roles may be granted.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSnaplakeConfig, SnaplakeConfig } from '@snaplake/core';
+import { SnaplakeConfig } from '@snaplake/core';
 import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import { buildApp } from '../../src';
+import { loadSnaplakeConfig } from '../../src';
+import { fixtureConfigPath, synthesized as synthesizedApp } from '../synthesized';
 
-const fixture = (name: string) => parseSnaplakeConfig(JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')));
 const PARTITION = 'aws';
-
-let workDir: string;
-beforeAll(() => {
-  workDir = mkdtempSync(join(tmpdir(), 'snaplake-bootstrap-roles-'));
-  // The fixtures' own (empty) query folder: the committed example queries are the user's to replace.
-  process.env.SNAPLAKE_QUERIES_DIR = mkdtempSync(join(workDir, 'queries-'));
-});
-afterAll(() => {
-  delete process.env.SNAPLAKE_QUERIES_DIR;
-  rmSync(workDir, { recursive: true, force: true });
-});
 
 interface Synthesized {
   config: SnaplakeConfig;
@@ -33,17 +21,17 @@ interface Synthesized {
   trust: Record<string, string>;
 }
 
-function synthesize(config: SnaplakeConfig): Synthesized {
-  const { app, stages, oidcStacks } = buildApp(config, mkdtempSync(join(workDir, 'cdk.out-')));
-  const assembly = app.synth();
+/** Reads the fixture app's cloud assembly, as `cdk deploy` would. */
+function synthesize(fixture: string): Synthesized {
+  const config = loadSnaplakeConfig(fixtureConfigPath(fixture));
+  const assembly = new CloudAssembly(synthesizedApp(fixture).assemblyDir);
   const needed: Synthesized['needed'] = {};
-  for (const stage of stages) {
-    const stageAssembly = assembly.getNestedAssembly(stage.artifactId);
+  for (const stageAssembly of assembly.nestedAssemblies.map((a) => a.nestedAssembly)) {
     const stacks = stageAssembly.artifacts.filter((a): a is CloudFormationStackArtifact => a instanceof CloudFormationStackArtifact);
     const lookup = stacks.map((s) => s.lookupRole!.arn);
     const publishing = stageAssembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest')
       .flatMap((a) => assetRoles(stageAssembly, a.manifest.properties as { file: string }));
-    needed[stage.node.id.toLowerCase()] = {
+    needed[stacks[0]!.hierarchicalId.split('/')[0]!.toLowerCase()] = {
       deploy: sorted([...stacks.map((s) => s.assumeRoleArn!), ...publishing, ...lookup].map(withPartition)),
       lookup: sorted(lookup.map(withPartition)),
     };
@@ -51,15 +39,15 @@ function synthesize(config: SnaplakeConfig): Synthesized {
   const grantedToDeploy: Record<string, string[]> = {};
   const grantedToDiff: Record<string, string[]> = {};
   const trust: Record<string, string> = {};
-  for (const stack of oidcStacks) {
-    const template = assembly.getStackArtifact(stack.artifactId).template as { Resources: Record<string, any> };
+  for (const stack of assembly.stacks) {
+    const template = stack.template as { Resources: Record<string, any> };
     for (const [logicalId, role] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
       const name: string = role.Properties.RoleName;
       trust[name] = role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
       const policy = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((ref: any) => ref.Ref === logicalId));
       const resources = policy.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Resource].flat()).map(resolveJoin);
       if (name.includes('-github-deploy-')) grantedToDeploy[name.split('-github-deploy-')[1]!] = sorted(resources);
-      else grantedToDiff[stack.account] = sorted(resources);
+      else grantedToDiff[stack.environment.account] = sorted(resources);
     }
   }
   return { config, needed, grantedToDeploy, grantedToDiff, trust };
@@ -76,12 +64,12 @@ const resolveJoin = (value: any): string => typeof value === 'string' ? value
 const sorted = (values: string[]) => [...new Set(values)].sort();
 
 describe.each([
-  ['three stages, two with DR to one other region', 'three-stages.config.json'],
-  ['DR regions that differ per stage, two stages in one account, an existing OIDC provider', 'dr-regions-differ.config.json'],
-])('bootstrap roles of %s', (_title, file) => {
+  ['three stages, two with DR to one other region', 'three-stages'],
+  ['DR regions that differ per stage, two stages in one account, an existing OIDC provider', 'dr-regions-differ'],
+])('bootstrap roles of %s', (_title, fixture) => {
   let synthesized: Synthesized;
   beforeAll(() => {
-    synthesized = synthesize(fixture(file));
+    synthesized = synthesize(fixture);
   });
 
   test('each stage\'s deploy role may assume exactly the roles its cloud assembly needs, in every account and region', () => {
