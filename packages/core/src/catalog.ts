@@ -1,5 +1,7 @@
 import { ExportMetadataError } from './errors';
 import { ExportedTable } from './export-metadata';
+import { glueTableNames, plainGlueTableName } from './glue-names';
+import { shortHash } from './identifiers';
 import { athenaColumnType, SourceEngine } from './type-mapping';
 
 /** A column as Glue and Athena declare it. */
@@ -18,19 +20,24 @@ export interface CatalogTable {
   readonly location: string;
 }
 
-/** Glue names: lowercase letters, digits and `_`, starting with a letter or `_`. */
+/**
+ * Glue names from configured names (project, stage, database identifier): lowercase letters, digits
+ * and `_`, starting with a letter or `_`. Names from source databases use {@link glueNamePart} instead.
+ * Parts with no ASCII letter or digit give `t_<hash>` rather than an error.
+ */
 export function catalogName(...parts: readonly string[]): string {
   const name = parts.join('_').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
-  if (name === '') throw new ExportMetadataError(`cannot make a catalog name from ${JSON.stringify(parts)}`);
+  if (name === '') return `t_${shortHash(parts.join('\u0000'), 6)}`;
   return /^[a-z_]/.test(name) ? name : `t_${name}`;
 }
 
 /**
- * The Athena table name of an exported table: the table name for MySQL and for PostgreSQL's
- * `public` schema, `<schema>_<table>` for other PostgreSQL schemas.
+ * The Athena table name of an exported table on its own: the table name for MySQL and for
+ * PostgreSQL's `public` schema, `<schema>_<table>` for other PostgreSQL schemas. Use
+ * {@link planCatalogTables} for the tables of an export, which also resolves clashes.
  */
 export function catalogTableName(table: ExportedTable, engine: SourceEngine): string {
-  return engine === 'mysql' || table.schema === 'public' ? catalogName(table.table) : catalogName(table.schema, table.table);
+  return plainGlueTableName(table, engine);
 }
 
 /**
@@ -47,7 +54,9 @@ export function exportTableLocation(exportRoot: string, table: ExportedTable): s
  * The catalog declaration of an exported table, or a reason to skip it (a table the export did not
  * finish, or a column whose type snaplake cannot map).
  */
-export function catalogTable(table: ExportedTable, exportRoot: string, engine: SourceEngine): CatalogTable | { skipped: string } {
+export function catalogTable(
+  table: ExportedTable, exportRoot: string, engine: SourceEngine, tableName = catalogTableName(table, engine),
+): CatalogTable | { skipped: string } {
   if (table.status !== 'COMPLETE') return { skipped: `${table.target}: status ${table.status}, not catalogued` };
   if (table.columns.length === 0) return { skipped: `${table.target}: no columns, not catalogued` };
   const columns: CatalogColumn[] = [];
@@ -64,7 +73,37 @@ export function catalogTable(table: ExportedTable, exportRoot: string, engine: S
     seen.add(name);
     columns.push({ name, type, comment: column.originalType });
   }
-  return { name: catalogTableName(table, engine), columns, location: exportTableLocation(exportRoot, table) };
+  return { name: tableName, columns, location: exportTableLocation(exportRoot, table) };
+}
+
+export interface CatalogPlan {
+  readonly tables: readonly { readonly source: ExportedTable; readonly table: CatalogTable }[];
+  /** Tables not catalogued, with why. */
+  readonly skipped: readonly string[];
+  /** Tables renamed because their plain names clashed (see glue-names). */
+  readonly clashes: readonly string[];
+}
+
+/**
+ * The catalog declarations of the tables of one export, grouped per source database: each with a
+ * distinct, stable Glue name (clashes are resolved and reported, never overwritten).
+ */
+export function planCatalogTables(tables: readonly ExportedTable[], exportRoot: string, engine: SourceEngine): CatalogPlan {
+  const planned: { source: ExportedTable; table: CatalogTable }[] = [];
+  const skipped: string[] = [];
+  const clashes: string[] = [];
+  const byDatabase = new Map<string, ExportedTable[]>();
+  for (const table of tables) byDatabase.set(table.database, [...byDatabase.get(table.database) ?? [], table]);
+  for (const group of byDatabase.values()) {
+    const names = glueTableNames(group, engine);
+    clashes.push(...names.clashes);
+    for (const source of group) {
+      const table = catalogTable(source, exportRoot, engine, names.names.get(source.target));
+      if ('skipped' in table) skipped.push(table.skipped);
+      else planned.push({ source, table });
+    }
+  }
+  return { tables: planned, skipped, clashes };
 }
 
 /** `CREATE EXTERNAL TABLE` for Athena, reading the table's Parquet files under its export prefix. */

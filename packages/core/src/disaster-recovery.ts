@@ -1,25 +1,50 @@
 import { SnaplakeError } from './errors';
 import { derivedIdentifier } from './export-id';
+import { assertMeetsConstraint, IDENTIFIER_CONSTRAINTS } from './identifiers';
 
 /** Tag on every copy snaplake makes: only copies carrying it are ever deleted by retention. */
 export const DR_COPY_TAG = 'snaplake:dr-copy';
-/** RDS snapshot identifiers hold at most 255 characters. */
-const MAX_SNAPSHOT_ID_LENGTH = 255;
+/** Tag on the manual snapshots a DR `snapshotSchedule` makes; they are deleted once their copies are available. */
+export const DR_SOURCE_TAG = 'snaplake:dr-source';
+/** Every scheduled DR source snapshot's identifier starts with this (IAM policies match it). */
+export const DR_SOURCE_PREFIX = 'snaplake-dr-source-';
+
+/** Snapshot identifiers: 255 characters for a DB snapshot, 63 for a DB cluster snapshot. */
+function snapshotIdentifierKind(kind: 'instance' | 'cluster') {
+  return kind === 'cluster' ? 'dbClusterSnapshotIdentifier' as const : 'dbSnapshotIdentifier' as const;
+}
 
 /**
- * The identifier of a snapshot's copy in another region: valid for CopyDBSnapshot and
- * CopyDBClusterSnapshot, readable, and the same for the same snapshot, so a duplicate event finds the
- * copy already there instead of making a second one.
- * @example copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1') // 'snaplake-dr-eu-west-1-rds-orders-db-2026-11-21-03-05-<hash>'
+ * The identifier of a snapshot's copy in another region: valid for CopyDBSnapshot (255 characters)
+ * and CopyDBClusterSnapshot (63 characters), readable, and the same for the same snapshot, so a
+ * duplicate event finds the copy already there instead of making a second one.
+ * @example copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1', 'instance') // 'snaplake-dr-eu-west-1-rds-orders-db-2026-11-21-03-05-<hash>'
  */
-export function copySnapshotIdentifier(sourceSnapshotIdentifier: string, sourceRegion: string): string {
+export function copySnapshotIdentifier(sourceSnapshotIdentifier: string, sourceRegion: string, kind: 'instance' | 'cluster'): string {
   if (typeof sourceSnapshotIdentifier !== 'string' || sourceSnapshotIdentifier.trim() === '') {
     throw new SnaplakeError('copySnapshotIdentifier: the source snapshot identifier is empty');
   }
   if (typeof sourceRegion !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(sourceRegion)) {
     throw new SnaplakeError(`copySnapshotIdentifier: ${JSON.stringify(sourceRegion)} is not a region`);
   }
-  return derivedIdentifier(['snaplake-dr', sourceRegion, sourceSnapshotIdentifier], MAX_SNAPSHOT_ID_LENGTH);
+  if (kind !== 'instance' && kind !== 'cluster') throw new SnaplakeError(`copySnapshotIdentifier: kind must be instance or cluster, got ${JSON.stringify(kind)}`);
+  const rule = snapshotIdentifierKind(kind);
+  return assertMeetsConstraint(rule, derivedIdentifier(['snaplake-dr', sourceRegion, sourceSnapshotIdentifier], IDENTIFIER_CONSTRAINTS[rule].maxLength));
+}
+
+/**
+ * The manual snapshot a DR `snapshotSchedule` takes of a database at a scheduled time (to the
+ * minute): the same for a retried run, so it never makes two; within 63 characters for a cluster.
+ */
+export function drSourceSnapshotIdentifier(databaseIdentifier: string, scheduledTime: string, kind: 'instance' | 'cluster'): string {
+  if (typeof databaseIdentifier !== 'string' || databaseIdentifier === '') throw new SnaplakeError('drSourceSnapshotIdentifier: the database identifier is empty');
+  if (typeof scheduledTime !== 'string' || Number.isNaN(new Date(scheduledTime).getTime())) {
+    throw new SnaplakeError(`drSourceSnapshotIdentifier: scheduled time ${JSON.stringify(scheduledTime)} is not a date`);
+  }
+  const minute = new Date(scheduledTime).toISOString().slice(0, 16);
+  const rule = snapshotIdentifierKind(kind);
+  const id = derivedIdentifier([DR_SOURCE_PREFIX.slice(0, -1), databaseIdentifier.toLowerCase(), minute], IDENTIFIER_CONSTRAINTS[rule].maxLength);
+  return assertMeetsConstraint(rule, id);
 }
 
 /** A snapshot in a destination region, as DescribeDBSnapshots / DescribeDBClusterSnapshots report it. */
@@ -79,10 +104,13 @@ function timeOf(copy: SnapshotCopy): number {
 export const TEMPORARY_TAG = 'snaplake:temporary';
 export const EXECUTION_TAG = 'snaplake:execution';
 
+/** Every temporary cluster and snapshot of a Serverless v1 export is named with this prefix (IAM policies match it). */
+export const TEMPORARY_PREFIX = 'snaplake-tmp-';
+
 /**
- * Names of the temporary cluster and snapshot a Serverless v1 export restores through: valid (a
- * cluster id holds at most 63 characters), readable, and unique per execution, so two databases (or
- * two runs) exporting at once never collide.
+ * Names of the temporary cluster and snapshot a Serverless v1 export restores through: valid (cluster
+ * and cluster snapshot ids hold at most 63 characters, whatever the length of the execution ARN),
+ * readable, and unique per execution, so two databases (or two runs) exporting at once never collide.
  */
 export function temporaryResourceNames(
   sourceClusterIdentifier: string, executionId: string,
@@ -91,8 +119,11 @@ export function temporaryResourceNames(
     throw new SnaplakeError('temporaryResourceNames: the source cluster identifier is empty');
   }
   if (typeof executionId !== 'string' || executionId === '') throw new SnaplakeError('temporaryResourceNames: the execution id is empty');
+  const tmp = TEMPORARY_PREFIX.slice(0, -1);
   return {
-    clusterIdentifier: derivedIdentifier(['snaplake-tmp', sourceClusterIdentifier, executionId], 63),
-    snapshotIdentifier: derivedIdentifier(['snaplake-tmp', sourceClusterIdentifier, executionId, 'snapshot'], 255),
+    clusterIdentifier: assertMeetsConstraint('dbClusterIdentifier',
+      derivedIdentifier([tmp, sourceClusterIdentifier, executionId], IDENTIFIER_CONSTRAINTS.dbClusterIdentifier.maxLength)),
+    snapshotIdentifier: assertMeetsConstraint('dbClusterSnapshotIdentifier',
+      derivedIdentifier([tmp, sourceClusterIdentifier, executionId, 'snapshot'], IDENTIFIER_CONSTRAINTS.dbClusterSnapshotIdentifier.maxLength)),
   };
 }

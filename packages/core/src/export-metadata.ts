@@ -1,4 +1,5 @@
 import { ExportMetadataError } from './errors';
+import { SourceEngine } from './type-mapping';
 import { isObject } from './values';
 
 /** One column of an exported table, from `schemaMetadata.originalTypeMappings`. */
@@ -38,9 +39,11 @@ export interface ExportTablesInfo {
  * Merges every `export_tables_info_*.json` file of one export. Keys are read case-insensitively;
  * entries the export skipped (a `warningMessage` and no schema) and entries that cannot be read
  * become warnings, never a TypeError.
+ * `engine` decides how a target is split: MySQL targets are `database.table` (a table name may hold
+ * dots), PostgreSQL targets `database.schema.table`. Without it, only two parts read as MySQL.
  * @throws ExportMetadataError when a file is not JSON or has no `perTableStatus` list.
  */
-export function parseExportTablesInfo(texts: readonly string[]): ExportTablesInfo {
+export function parseExportTablesInfo(texts: readonly string[], engine?: SourceEngine): ExportTablesInfo {
   if (!Array.isArray(texts)) throw new ExportMetadataError('parseExportTablesInfo expects a list of file contents');
   const tables = new Map<string, ExportedTable>();
   const warnings: string[] = [];
@@ -50,7 +53,7 @@ export function parseExportTablesInfo(texts: readonly string[]): ExportTablesInf
     const entries = field(root, 'perTableStatus');
     if (!Array.isArray(entries)) throw new ExportMetadataError(`${where} has no perTableStatus list`);
     entries.forEach((entry, i) => {
-      const result = readTable(entry, `${where}, entry ${i + 1}`);
+      const result = readTable(entry, `${where}, entry ${i + 1}`, engine);
       if (typeof result === 'string') {
         warnings.push(result);
         return;
@@ -66,7 +69,7 @@ export function parseExportTablesInfo(texts: readonly string[]): ExportTablesInf
   return { tables: [...tables.values()], warnings };
 }
 
-function readTable(entry: unknown, where: string): ExportedTable | string {
+function readTable(entry: unknown, where: string, engine?: SourceEngine): ExportedTable | string {
   if (!isObject(entry)) return `${where}: not an object, skipped`;
   const target = field(entry, 'target');
   const warning = field(entry, 'warningMessage');
@@ -98,8 +101,10 @@ function readTable(entry: unknown, where: string): ExportedTable | string {
     });
   }
   const [database, ...rest] = parts as [string, ...string[]];
-  const schema = parts.length === 2 ? database : rest[0]!;
-  const table = parts.length === 2 ? rest[0]! : rest.slice(1).join('.');
+  const mysqlShape = engine === 'mysql' || parts.length === 2;
+  // MySQL has no schema level: everything after the database is the table name, dots included.
+  const schema = mysqlShape ? database : rest[0]!;
+  const table = mysqlShape ? rest.join('.') : rest.slice(1).join('.');
   const size = field(entry, 'sizeGB');
   return { target, database, schema, table, status, sizeGB: typeof size === 'number' ? size : undefined, columns };
 }
@@ -109,6 +114,8 @@ export interface ExportInfo {
   readonly exportTaskIdentifier: string;
   readonly sourceArn: string;
   readonly snapshotTime?: string;
+  /** When the export started writing files (their age in S3). */
+  readonly taskStartTime?: string;
   readonly status: string;
   readonly s3Bucket?: string;
   readonly s3Prefix?: string;
@@ -130,6 +137,7 @@ export function parseExportInfo(text: string): ExportInfo {
     sourceArn: required('sourceArn'),
     status: required('status'),
     snapshotTime: optional('snapshotTime'),
+    taskStartTime: optional('taskStartTime'),
     s3Bucket: optional('s3Bucket'),
     s3Prefix: optional('s3Prefix'),
     totalExportedDataInGB: typeof total === 'number' ? total : undefined,

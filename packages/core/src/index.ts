@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './identifiers';
+export * from './glue-names';
 export * from './config';
 export * from './export-id';
 export * from './jdbc';

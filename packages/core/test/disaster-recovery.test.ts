@@ -8,22 +8,31 @@ const copy = (identifier: string, days: number, status = 'available', tagged = t
 
 describe('copySnapshotIdentifier', () => {
   test('is readable, names the source region, and is the same for the same snapshot', () => {
-    const id = copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1');
+    const id = copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1', 'instance');
     expect(id).toMatch(/^snaplake-dr-eu-west-1-rds-orders-db-2026-11-21-03-05-[0-9a-f]{8}$/);
-    expect(copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1')).toBe(id);
-    expect(copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'us-east-1')).not.toBe(id);
+    expect(copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1', 'instance')).toBe(id);
+    expect(copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'us-east-1', 'instance')).not.toBe(id);
   });
 
   test('property: always a valid snapshot identifier', () => {
     fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 400 }).filter((s) => s.trim() !== ''), (source) => {
-      const id = copySnapshotIdentifier(source, 'eu-west-1');
+      const id = copySnapshotIdentifier(source, 'eu-west-1', 'instance');
       return id.length <= 255 && /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/.test(id);
     }), { numRuns: 1000 });
   });
 
+  test('a cluster snapshot copy id holds at most 63 characters, even for a long cluster name (issue 14 #2)', () => {
+    // The prod billing-cluster's automated snapshot copied from eu-central-1 used to get 67 characters.
+    const id = copySnapshotIdentifier('rds:billing-cluster-2026-11-21-03-05', 'eu-central-1', 'cluster');
+    expect(id.length).toBeLessThanOrEqual(63);
+    expect(id).toMatch(/^snaplake-dr-eu-central-1-rds-billing-cluster-[a-z0-9-]*-[0-9a-f]{8}$/);
+    expect(copySnapshotIdentifier(`rds:${'c'.repeat(63)}-2026-11-21-03-05`, 'ap-southeast-2', 'cluster').length).toBeLessThanOrEqual(63);
+  });
+
   test('bad input is a clear error', () => {
-    expect(() => copySnapshotIdentifier('', 'eu-west-1')).toThrow(SnaplakeError);
-    expect(() => copySnapshotIdentifier('x', 'Ireland')).toThrow('"Ireland" is not a region');
+    expect(() => copySnapshotIdentifier('x', 'eu-west-1', 'table' as never)).toThrow('kind must be instance or cluster');
+    expect(() => copySnapshotIdentifier('', 'eu-west-1', 'instance')).toThrow(SnaplakeError);
+    expect(() => copySnapshotIdentifier('x', 'Ireland', 'instance')).toThrow('"Ireland" is not a region');
   });
 });
 
@@ -95,6 +104,14 @@ describe('temporaryResourceNames', () => {
     expect(names.clusterIdentifier.length).toBeLessThanOrEqual(63);
     expect(temporaryResourceNames('legacy-serverless', `${execution}-2`).clusterIdentifier).not.toBe(names.clusterIdentifier);
     expect(temporaryResourceNames('other-db', execution).clusterIdentifier).not.toBe(names.clusterIdentifier);
+  });
+
+  test('the temporary snapshot id fits a cluster snapshot id (63) with a real 147-character execution ARN (issue 14 #1)', () => {
+    const arn = `arn:aws:states:eu-west-1:111111111111:execution:snaplake-production-exports:${'x'.repeat(80)}`;
+    const names = temporaryResourceNames('legacy-serverless-cluster-with-a-long-name', arn);
+    expect(names.snapshotIdentifier.length).toBeLessThanOrEqual(63);
+    expect(names.snapshotIdentifier.startsWith('snaplake-tmp-')).toBe(true);
+    expect(names.snapshotIdentifier).not.toBe(names.clusterIdentifier);
   });
 
   test('property: cluster ids are always valid (1-63 characters, letter first, no --, no trailing -)', () => {
