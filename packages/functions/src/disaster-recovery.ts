@@ -12,7 +12,10 @@ import {
   RDSClient,
   Tag,
 } from '@aws-sdk/client-rds';
-import { copiesToDelete, copySnapshotIdentifier, derivedIdentifier, DR_COPY_TAG, newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy } from '@snaplake/core';
+import {
+  copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
+  newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue,
+} from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
 import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
@@ -63,8 +66,8 @@ export class CopyRejectedError extends WorkflowError {
 
 const COPY_TAGS = (plan: Pick<PlannedCopy, 'sourceArn' | 'databaseIdentifier'>): Tag[] => [
   { Key: DR_COPY_TAG, Value: 'true' },
-  { Key: 'snaplake:source-arn', Value: plan.sourceArn },
-  { Key: 'snaplake:database', Value: plan.databaseIdentifier },
+  { Key: 'snaplake:source-arn', Value: tagValue(plan.sourceArn) },
+  { Key: 'snaplake:database', Value: tagValue(plan.databaseIdentifier) },
 ];
 
 /**
@@ -91,15 +94,15 @@ export async function planCopies(
       databaseIdentifier: snapshot.databaseIdentifier,
       region: destination.region,
       kmsKeyArn: destination.kmsKeyArn,
-      copyIdentifier: copySnapshotIdentifier(snapshot.identifier, settings.sourceRegion),
+      copyIdentifier: copySnapshotIdentifier(snapshot.identifier, settings.sourceRegion, snapshot.kind),
     })),
   };
 }
 
 /** Makes the manual snapshot a scheduled copy starts from; a second call for the same time finds it. */
 export async function createSnapshot(rds: RDSClient, of: { databaseIdentifier: string; kind: Kind }, scheduledTime: string): Promise<string> {
-  const identifier = derivedIdentifier(['snaplake-dr-source', of.databaseIdentifier, scheduledTime.slice(0, 16)], 255);
-  const tags: Tag[] = [{ Key: 'snaplake:dr-source', Value: 'true' }];
+  const identifier = drSourceSnapshotIdentifier(of.databaseIdentifier, scheduledTime, of.kind);
+  const tags: Tag[] = [{ Key: DR_SOURCE_TAG, Value: 'true' }];
   try {
     if (of.kind === 'instance') {
       const created = await rds.send(new CreateDBSnapshotCommand({

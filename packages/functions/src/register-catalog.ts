@@ -4,6 +4,7 @@ import {
   CreateDatabaseCommand,
   CreateTableCommand,
   GetPartitionsCommand,
+  GetTableCommand,
   GetTablesCommand,
   GlueClient,
   Table,
@@ -11,20 +12,20 @@ import {
 } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
-  catalogName,
-  catalogTable,
-  CatalogTable,
   currentTableInput,
   expiredPartitionValues,
-  ExportedTable,
+  EXPORTED_AT_PARAMETER,
   ExportVersion,
+  glueDatabaseName,
   GlueTableInput,
   GluePartitionInput,
   historyPartitionInput,
   historyTableInput,
   historyTableName,
+  nameHeldByOtherTable,
   parseExportInfo,
   parseExportTablesInfo,
+  planCatalogTables,
   shouldSwitchCurrentTable,
   snapshotTimePartitionValue,
   SourceEngine,
@@ -32,13 +33,16 @@ import {
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { exportRootKey, readExportMetadata } from './export-files';
 import { log } from './log';
-import { chunk, mapWithConcurrency, withRetries } from './retry';
+import { chunk, isRetryableAwsError, mapWithConcurrency, withRetries } from './retry';
 
 export interface RegisterCatalogInput {
   readonly exportTaskIdentifier: string;
   readonly databaseIdentifier: string;
   readonly engine: SourceEngine;
-  /** Snapshot time from the resolve step; export_info's own snapshotTime wins when present. */
+  /**
+   * Time of the snapshot the user asked for, from the resolve step. It wins over export_info's own
+   * snapshotTime, which for a Serverless v1 export is the temporary snapshot's time.
+   */
   readonly snapshotTime: string;
 }
 
@@ -62,8 +66,10 @@ export interface RegisteredCatalog {
   readonly currentTablesKept: string[];
   readonly partitionsAdded: number;
   readonly partitionsDropped: number;
-  /** Tables not catalogued, with why (skipped by the export, unknown types...). */
+  /** Tables not catalogued, with why (skipped by the export, unknown types, a Glue name held by another table...). */
   readonly skipped: string[];
+  /** Tables catalogued under another name than their plain one, because names clashed (docs/exports.md, "Table names"). */
+  readonly renamed: string[];
 }
 
 /** The export is not COMPLETE: its tables must never reach the catalog. */
@@ -95,20 +101,19 @@ export async function registerCatalog(
   if (info.status !== 'COMPLETE') throw new CatalogRefusedError(`export ${input.exportTaskIdentifier} is ${info.status}, not COMPLETE: the catalog is left untouched`);
   const version: ExportVersion = {
     exportTaskIdentifier: input.exportTaskIdentifier,
-    snapshotTime: snapshotTimePartitionValue(info.snapshotTime ?? input.snapshotTime),
+    snapshotTime: snapshotTimePartitionValue(validTime(input.snapshotTime) ?? info.snapshotTime ?? input.snapshotTime),
+    exportedAt: new Date(validTime(info.taskStartTime) ?? settings.now?.() ?? Date.now()).toISOString(),
   };
-  const tablesInfo = parseExportTablesInfo(files.tablesInfo);
+  const tablesInfo = parseExportTablesInfo(files.tablesInfo, input.engine);
   const exportRoot = `s3://${settings.bucketName}/${rootKey.replace(/\/$/, '')}`;
-  const skipped = [...tablesInfo.warnings];
-  const planned: { database: string; source: ExportedTable; table: CatalogTable }[] = [];
-  for (const source of tablesInfo.tables) {
-    const table = catalogTable(source, exportRoot, input.engine);
-    if ('skipped' in table) skipped.push(table.skipped);
-    else planned.push({ database: catalogName(settings.databasePrefix, input.databaseIdentifier, source.database), source, table });
-  }
+  const plan = planCatalogTables(tablesInfo.tables, exportRoot, input.engine);
+  const skipped = [...tablesInfo.warnings, ...plan.skipped];
+  const candidates = plan.tables.map(({ source, table }) => ({
+    database: glueDatabaseName(settings.databasePrefix, input.databaseIdentifier, source.database), source, table,
+  }));
 
   const limit = settings.concurrency ?? 20;
-  const databases = [...new Set(planned.map((p) => p.database))];
+  const databases = [...new Set(candidates.map((p) => p.database))];
   await mapWithConcurrency(databases, limit, (name) => ensureDatabase(glue, name, input.databaseIdentifier));
   // One listing per database instead of a GetTable per table.
   const existing = new Map<string, Table>();
@@ -117,12 +122,21 @@ export async function registerCatalog(
   }
   const exists = (database: string, name: string) => existing.get(`${database}.${name}`);
 
+  // A Glue name that holds another source table (from an earlier export) is never overwritten.
+  const planned = candidates.filter(({ database, source, table }) => {
+    const holder = nameHeldByOtherTable(exists(database, table.name)?.Parameters, source.target)
+      ?? nameHeldByOtherTable(exists(database, historyTableName(table.name))?.Parameters, source.target);
+    if (holder !== undefined) skipped.push(`${source.target}: the Glue table ${database}.${table.name} holds ${holder}; not overwritten (see docs/exports.md, "Table names")`);
+    return holder === undefined;
+  });
+
   // 1. History: every table gets this export as a partition before any current table moves.
+  //    Only the newest export sets the history table's columns: a backfill adds its partition only.
   const cleanPrefix = settings.exportPrefix.replace(/^\/+|\/+$/g, '');
   const exportsRoot = `s3://${settings.bucketName}/${cleanPrefix === '' ? '' : `${cleanPrefix}/`}`;
   const added = await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
-    const history = historyTableInput(table, exportsRoot, source.target);
-    await putTable(glue, database, history, exists(database, history.Name));
+    const history = historyTableInput(table, exportsRoot, source.target, version);
+    await putTableIfNewer(glue, database, history, exists(database, history.Name), version);
     return addPartitions(glue, database, history.Name, [historyPartitionInput(table, version)]);
   });
   const partitionsAdded = sum(added);
@@ -130,18 +144,14 @@ export async function registerCatalog(
   // 2. Current tables switch to this export, unless they already read a newer one.
   const kept: string[] = [];
   await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
-    const current = exists(database, table.name);
-    if (current && !shouldSwitchCurrentTable(current.Parameters, version)) {
-      kept.push(`${database}.${table.name}`);
-      return;
-    }
-    await putTable(glue, database, currentTableInput(table, version, source.target), current);
+    const switched = await putTableIfNewer(glue, database, currentTableInput(table, version, source.target), exists(database, table.name), version);
+    if (!switched) kept.push(`${database}.${table.name}`);
   });
 
   // 3. History partitions whose data has expired from S3 are dropped (a new history table has only this export's).
   const now = settings.now?.() ?? new Date();
   const dropped = await mapWithConcurrency(planned.filter(({ database, table }) => exists(database, historyTableName(table.name))), limit,
-    ({ database, table }) => dropExpiredPartitions(glue, database, historyTableName(table.name), now, settings.retentionDays));
+    ({ database, table }) => dropExpiredPartitions(glue, database, historyTableName(table.name), now, settings.retentionDays, version.snapshotTime));
   const partitionsDropped = sum(dropped);
 
   const result = {
@@ -151,6 +161,7 @@ export async function registerCatalog(
     partitionsAdded,
     partitionsDropped,
     skipped,
+    renamed: [...plan.clashes],
   };
   log.info('catalog registered', {
     exportTaskIdentifier: input.exportTaskIdentifier, tables: result.tables.length, skipped: skipped.length, partitionsAdded, partitionsDropped,
@@ -166,18 +177,51 @@ async function ensureDatabase(glue: GlueClient, name: string, source: string): P
   }
 }
 
-/** Creates the table, or updates it when it exists (also when another execution created it meanwhile). */
-async function putTable(glue: GlueClient, database: string, input: GlueTableInput, existing: Table | undefined): Promise<void> {
+/**
+ * Creates the table, or updates it when it exists and this export is not older than the one it
+ * describes. The update names the table version it read (optimistic concurrency): when another
+ * execution changed the table meanwhile, the table is read again and the check made again, so an
+ * older export never wins a race. Updates skip Glue's archived versions, which would otherwise pile
+ * up towards the table-version quota. Returns whether the table now describes this export.
+ */
+async function putTableIfNewer(
+  glue: GlueClient, database: string, input: GlueTableInput, existing: Table | undefined, version: ExportVersion,
+): Promise<boolean> {
   const tableInput = input as never;
-  if (!existing) {
+  let current = existing;
+  for (let attempt = 1; ; attempt++) {
+    if (!current) {
+      try {
+        await withRetries(() => glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: tableInput })));
+        return true;
+      } catch (error) {
+        if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
+        current = await getTable(glue, database, input.Name);
+        continue;
+      }
+    }
+    if (!shouldSwitchCurrentTable(current.Parameters, version)) return false;
     try {
-      await withRetries(() => glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: tableInput })));
-      return;
+      const update = new UpdateTableCommand({ DatabaseName: database, TableInput: tableInput, VersionId: current.VersionId, SkipArchive: true });
+      await withRetries(() => glue.send(update), { isRetryable: (e) => awsErrorName(e) !== CONCURRENT_CHANGE && isRetryableAwsError(e) });
+      return true;
     } catch (error) {
-      if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
+      if (awsErrorName(error) !== CONCURRENT_CHANGE || attempt >= MAX_CONCURRENT_RETRIES) throw error;
+      current = await getTable(glue, database, input.Name);
     }
   }
-  await withRetries(() => glue.send(new UpdateTableCommand({ DatabaseName: database, TableInput: tableInput })));
+}
+
+const CONCURRENT_CHANGE = 'ConcurrentModificationException';
+const MAX_CONCURRENT_RETRIES = 5;
+
+async function getTable(glue: GlueClient, database: string, name: string): Promise<Table | undefined> {
+  try {
+    return (await withRetries(() => glue.send(new GetTableCommand({ DatabaseName: database, Name: name })))).Table;
+  } catch (error) {
+    if (awsErrorName(error) === 'EntityNotFoundException') return undefined;
+    throw error;
+  }
 }
 
 async function listTables(glue: GlueClient, database: string): Promise<Table[]> {
@@ -207,21 +251,39 @@ async function addPartitions(glue: GlueClient, database: string, table: string, 
   return added;
 }
 
-async function dropExpiredPartitions(glue: GlueClient, database: string, table: string, now: Date, retentionDays: number): Promise<number> {
-  const values: string[] = [];
+async function dropExpiredPartitions(
+  glue: GlueClient, database: string, table: string, now: Date, retentionDays: number, addedThisRun: string,
+): Promise<number> {
+  const partitions: { value: string; exportedAt?: string }[] = [];
   let token: string | undefined;
   do {
     const page = await withRetries(() => glue.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table, NextToken: token })));
-    values.push(...(page.Partitions ?? []).map((p) => p.Values?.[0]).filter((v): v is string => typeof v === 'string'));
+    for (const p of page.Partitions ?? []) {
+      if (typeof p.Values?.[0] === 'string') partitions.push({ value: p.Values[0], exportedAt: p.Parameters?.[EXPORTED_AT_PARAMETER] });
+    }
     token = page.NextToken;
   } while (token);
-  const expired = expiredPartitionValues(values, now, retentionDays);
+  const expired = expiredPartitionValues(partitions, now, retentionDays, [addedThisRun]);
+  let dropped = 0;
   for (const batch of chunk(expired, GLUE_DELETE_BATCH)) {
-    await withRetries(() => glue.send(new BatchDeletePartitionCommand({
+    const response = await withRetries(() => glue.send(new BatchDeletePartitionCommand({
       DatabaseName: database, TableName: table, PartitionsToDelete: batch.map((v) => ({ Values: [v] })),
     })));
+    const errors = response.Errors ?? [];
+    // A partition already gone (another run dropped it) is not a failure, but not counted either.
+    const failures = errors.filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException');
+    if (failures.length > 0) {
+      const first = failures[0]!;
+      throw new WorkflowError('CatalogWriteFailed',
+        `dropping ${failures.length} expired partition(s) of ${database}.${table} failed: ${first.PartitionValues?.join('/')}: ${first.ErrorDetail?.ErrorCode}: ${first.ErrorDetail?.ErrorMessage}`);
+    }
+    dropped += batch.length - errors.length;
   }
-  return expired.length;
+  return dropped;
+}
+
+function validTime(value: string | undefined): string | undefined {
+  return value !== undefined && value !== '' && !Number.isNaN(new Date(value).getTime()) ? value : undefined;
 }
 
 function sum(values: readonly number[]): number {

@@ -10,7 +10,7 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { EXECUTION_TAG, TEMPORARY_TAG, temporaryResourceNames } from '@snaplake/core';
+import { EXECUTION_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames } from '@snaplake/core';
 import { NotReadyError } from './disaster-recovery';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
@@ -35,8 +35,8 @@ export interface TemporaryResources {
 
 const tags = (executionArn: string, source: ResolvedSnapshot): Tag[] => [
   { Key: TEMPORARY_TAG, Value: 'true' },
-  { Key: EXECUTION_TAG, Value: executionArn },
-  { Key: 'snaplake:source-snapshot', Value: source.arn },
+  { Key: EXECUTION_TAG, Value: tagValue(executionArn) },
+  { Key: 'snaplake:source-snapshot', Value: tagValue(source.arn) },
 ];
 
 /** Restores a Serverless v1 snapshot to a temporary provisioned cluster (no instance needed), tagged as this execution's. */
@@ -114,7 +114,7 @@ export async function cleanUpTemporary(
   const refused: string[] = [];
   const ours = (list: Tag[] | undefined) => {
     const t = Object.fromEntries((list ?? []).map((tag) => [tag.Key, tag.Value]));
-    return t[TEMPORARY_TAG] === 'true' && t[EXECUTION_TAG] === input.executionArn;
+    return t[TEMPORARY_TAG] === 'true' && t[EXECUTION_TAG] === tagValue(input.executionArn);
   };
   const snapshotRequest = new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier });
   const snapshot = (await describeOrUndefined(() => rds.send(snapshotRequest)))?.DBClusterSnapshots?.[0];

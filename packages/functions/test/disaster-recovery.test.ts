@@ -1,6 +1,7 @@
 import {
   CopyDBClusterSnapshotCommand,
   CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBSnapshotCommand,
   DBSnapshotAlreadyExistsFault,
   DeleteDBSnapshotCommand,
@@ -26,7 +27,7 @@ const plan = {
   databaseIdentifier: 'orders-db',
   region: 'eu-central-1',
   kmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:alias/snaplake-prod-dr',
-  copyIdentifier: copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1'),
+  copyIdentifier: copySnapshotIdentifier('rds:orders-db-2026-11-21-03-05', 'eu-west-1', 'instance'),
 };
 const now = new Date('2026-11-21T12:00:00Z');
 const snapshot = (id: string, daysAgo: number, tagged = true, status = 'available') => ({
@@ -52,6 +53,44 @@ describe('planCopies', () => {
       destinations: [{ region: 'eu-central-1', kmsKeyArn: plan.kmsKeyArn }, { region: 'eu-north-1', kmsKeyArn: 'arn:aws:kms:eu-north-1:111111111111:alias/snaplake-prod-dr' }],
     });
     expect(result.copies).toEqual([plan, { ...plan, region: 'eu-north-1', kmsKeyArn: 'arn:aws:kms:eu-north-1:111111111111:alias/snaplake-prod-dr' }]);
+  });
+
+  test('a cluster snapshot copy id fits the 63 characters of CopyDBClusterSnapshot (issue 14 #2)', async () => {
+    const clusterArn = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:rds:billing-cluster-2026-11-21-03-05';
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+      DBClusterSnapshots: [{
+        DBClusterSnapshotIdentifier: 'rds:billing-cluster-2026-11-21-03-05',
+        DBClusterSnapshotArn: clusterArn,
+        DBClusterIdentifier: 'billing-cluster',
+        Engine: 'aurora-postgresql',
+        Status: 'available',
+        SnapshotCreateTime: now,
+      }],
+    });
+    const result = await planCopies(new RDSClient({ region: 'eu-west-1' }), { snapshotArn: clusterArn }, {
+      sourceRegion: 'eu-west-1', destinations: [{ region: 'eu-central-1', kmsKeyArn: plan.kmsKeyArn }],
+    });
+    expect(result.copies[0]!.copyIdentifier.length).toBeLessThanOrEqual(63);
+    expect(result.copies[0]!.copyIdentifier).toMatch(/^snaplake-dr-eu-west-1-rds-billing-cluster-/);
+  });
+
+  test('a scheduled source snapshot of a cluster with a long name fits 63 characters (issue 14 #2)', async () => {
+    const cluster = `billing-${'c'.repeat(55)}`;
+    rds.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { DBClusterSnapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:x' } });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+      DBClusterSnapshots: [{
+        DBClusterSnapshotIdentifier: 'x',
+        DBClusterSnapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:x',
+        DBClusterIdentifier: cluster,
+        Engine: 'aurora-mysql',
+        Status: 'creating',
+      }],
+    });
+    await planCopies(client, { createSnapshotOf: { databaseIdentifier: cluster, kind: 'cluster' }, scheduledTime: '2026-11-21T02:00:00Z' },
+      { sourceRegion: 'eu-west-1', destinations: [] });
+    const id = rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input.DBClusterSnapshotIdentifier!;
+    expect(id.length).toBeLessThanOrEqual(63);
+    expect(id.startsWith('snaplake-dr-source-')).toBe(true);
   });
 
   test('on a schedule, a manual snapshot is made first; a second run for the same time finds it', async () => {

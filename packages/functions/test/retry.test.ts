@@ -48,6 +48,19 @@ describe('mapWithConcurrency', () => {
     expect(peak).toBe(2);
   });
 
+  test('stops issuing calls after the first failure, and throws that failure', async () => {
+    const started: number[] = [];
+    const error = await mapWithConcurrency(Array.from({ length: 50 }, (_, i) => i), 3, async (n) => {
+      started.push(n);
+      await new Promise((r) => setTimeout(r, 1));
+      if (n === 1) throw new Error('write 1 failed');
+      return n;
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('write 1 failed');
+    // The three in flight when item 1 failed may finish; nothing after them starts.
+    expect(started.length).toBeLessThanOrEqual(4);
+  });
+
   test('chunk splits into batches of the size', () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });

@@ -53,6 +53,18 @@ describe('Serverless v1 detour', () => {
     });
   });
 
+  test('with a real 147-character execution ARN, the temporary cluster and snapshot ids fit 63 characters (issue 14 #1)', async () => {
+    const longArn = 'arn:aws:states:eu-west-1:111111111111:execution:snaplake-prod-exports:snaplake-prod-rds-legacy-serverless-2026-11-21-03-05-1a2b3c4d';
+    expect(longArn.length).toBeGreaterThan(120);
+    rds.on(RestoreDBClusterFromSnapshotCommand).resolves({});
+    rds.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { DBClusterSnapshotArn: 'arn:x', Status: 'creating' } });
+    const restored = await restoreTemporaryCluster(client, { snapshot, executionArn: longArn }, settings);
+    await snapshotTemporaryCluster(client, { snapshot, temporary: restored, executionArn: longArn });
+    const input = rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input;
+    expect(input.DBClusterSnapshotIdentifier!.length).toBeLessThanOrEqual(63);
+    expect(input.DBClusterIdentifier!.length).toBeLessThanOrEqual(63);
+  });
+
   test('a retried restore finds its cluster already restoring', async () => {
     rds.on(RestoreDBClusterFromSnapshotCommand).rejects(new DBClusterAlreadyExistsFault({ message: 'exists', $metadata: {} }));
     await expect(restoreTemporaryCluster(client, { snapshot, executionArn }, settings)).resolves.toMatchObject({ status: 'creating' });

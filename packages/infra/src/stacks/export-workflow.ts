@@ -376,7 +376,7 @@ export class ExportWorkflow extends Construct {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [
-        'glue:CreateDatabase', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:CreateDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
         'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
       ],
       resources: [
