@@ -1,16 +1,22 @@
-import { GlueClient } from '@aws-sdk/client-glue';
-import { S3Client } from '@aws-sdk/client-s3';
 import { requiredEnv } from '../env';
 import { InvalidInputError } from '../errors';
-import { registerCatalog, RegisterCatalogInput, RegisteredCatalog } from '../register-catalog';
+import { lazy } from '../lazy';
+import type { RegisterCatalogInput, RegisteredCatalog } from '../register-catalog';
 
-const glue = new GlueClient({});
-const s3 = new S3Client({});
+// The catalog code and its SDK clients load on the first invocation, not at init: @aws-sdk/client-glue
+// alone takes ~100 ms to load (bench/cold-start.mjs reports both init and the first invocation's load).
+const ready = lazy(async () => {
+  const [{ GlueClient }, { S3Client }, { registerCatalog }] = await Promise.all([
+    import('@aws-sdk/client-glue'), import('@aws-sdk/client-s3'), import('../register-catalog'),
+  ]);
+  return { glue: new GlueClient({}), s3: new S3Client({}), registerCatalog };
+});
 
 /** Step Functions task: catalog a COMPLETE export in Glue from its own metadata. */
 export async function handler(input: RegisterCatalogInput): Promise<RegisteredCatalog> {
   const retentionDays = Number(requiredEnv('EXPORT_RETENTION_DAYS'));
   if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new InvalidInputError(`EXPORT_RETENTION_DAYS must be a whole number >= 1, got ${process.env.EXPORT_RETENTION_DAYS}`);
+  const { glue, s3, registerCatalog } = await ready();
   return registerCatalog(glue, s3, input, {
     bucketName: requiredEnv('EXPORT_BUCKET_NAME'),
     exportPrefix: process.env.EXPORT_PREFIX ?? '',
