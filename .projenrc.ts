@@ -185,7 +185,7 @@ functions.compileTask.spawn(functions.tasks.tryFind('bundle')!);
 // packages/connector: the publishable Athena RDS connector construct.
 const connector = workspacePackage(new typescript.TypeScriptProject({
   ...packageOptions('connector', 'Athena federated query connector for Amazon RDS PostgreSQL and MySQL, as a CDK construct'),
-  deps: [`${core.package.packageName}@^0.0.0`],
+  // No snaplake package at runtime: users of the construct get the construct, not snaplake's CLI and config parser.
   peerDeps: [`aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`],
   devDeps: [NODE_TYPES, `aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`, `cdk-nag@${CDK_NAG}`],
 }));

@@ -18,8 +18,8 @@ const FORBIDDEN_IMPORTS = {
     reason: 'functions are Lambda handlers on the AWS SDK: no CDK',
   },
   connector: {
-    prefixes: [...AWS_SDK, '@snaplake/functions', '@snaplake/infra'],
-    reason: 'connector is a CDK construct library: no AWS SDK, no handlers, no app',
+    prefixes: [...AWS_SDK, '@snaplake/core', '@snaplake/functions', '@snaplake/infra'],
+    reason: 'connector is a publishable CDK construct library: no AWS SDK, and no snaplake package (its users would install snaplake\'s CLI and config parser with it)',
   },
   infra: {
     prefixes: [...AWS_SDK, '@snaplake/functions'],

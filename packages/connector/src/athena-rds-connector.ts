@@ -1,49 +1,31 @@
-import { jdbcConnectionString } from '@snaplake/core';
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sam from 'aws-cdk-lib/aws-sam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-
-/** The database engine the connector talks to. */
-export enum ConnectorEngine {
-  POSTGRESQL = 'postgresql',
-  MYSQL = 'mysql',
-}
-
-/** The connector application version deployed unless `applicationVersion` says otherwise. */
-export const DEFAULT_CONNECTOR_VERSION = '2026.33.1';
-/** The first connector version whose template honours `PermissionsBoundaryARN`. */
-export const FIRST_VERSION_WITH_PERMISSIONS_BOUNDARY = '2026.17.1';
+import { AthenaRdsConnectorAttributes, AthenaRdsConnectorBase, catalogNameOf, DEFAULT_SPILL_PREFIX, IAthenaRdsConnector, ImportedAthenaRdsConnector } from './connector-base';
+import { DatabaseEndpoint } from './database-endpoint';
+import { ConnectorEngine, DEFAULT_PORTS } from './engine';
+import { jdbcConnectionString } from './jdbc-connection-string';
+import { validateProps } from './validation';
+import { DEFAULT_CONNECTOR_VERSION } from './versions';
 
 const APPLICATIONS: Record<ConnectorEngine, string> = {
   [ConnectorEngine.POSTGRESQL]: 'arn:aws:serverlessrepo:us-east-1:292517598671:applications/AthenaPostgreSQLConnector',
   [ConnectorEngine.MYSQL]: 'arn:aws:serverlessrepo:us-east-1:292517598671:applications/AthenaMySQLConnector',
 };
-const DEFAULT_PORTS: Record<ConnectorEngine, number> = { [ConnectorEngine.POSTGRESQL]: 5432, [ConnectorEngine.MYSQL]: 3306 };
 
 export interface AthenaRdsConnectorProps {
   /** PostgreSQL or MySQL. */
   readonly engine: ConnectorEngine;
   /**
-   * The database to query. Give this, or `host`.
-   * @default - none: `host` is required
+   * Where the connector reaches the database: `DatabaseEndpoint.fromInstance(db)`, `fromCluster(cluster)`,
+   * `fromClusterReader(cluster)` or `fromHost(hostname, port)`.
    */
-  readonly database?: rds.IDatabaseInstance | rds.IDatabaseCluster;
-  /**
-   * Host name of the database, for a database this app does not define. Give this, or `database`.
-   * @default - the endpoint of `database`
-   */
-  readonly host?: string;
-  /**
-   * Port of the database.
-   * @default - the endpoint port of `database`, else 5432 for PostgreSQL and 3306 for MySQL
-   */
-  readonly port?: number;
+  readonly endpoint: DatabaseEndpoint;
   /** Name of the database (schema namespace) inside the server to connect to. */
   readonly databaseName: string;
   /** The VPC the connector function runs in, with a route to the database. */
@@ -74,6 +56,22 @@ export interface AthenaRdsConnectorProps {
    * @default Duration.days(1)
    */
   readonly spillExpiration?: Duration;
+  /**
+   * What happens to a spill bucket the construct creates when it leaves the stack. `DESTROY` empties it
+   * first (the CDK's auto-delete custom resource, which brings a provider function whose role has the
+   * AWS managed policy AWSLambdaBasicExecutionRole), so the stack deletes even while spill objects remain.
+   * `RETAIN` keeps the bucket; its spill objects still expire after `spillExpiration`.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The role the connector function runs with; it must trust `lambda.amazonaws.com`. The construct adds
+   * the permissions the connector needs to it, so an imported role must be imported mutable: an
+   * immutable one silently gets nothing, and large queries fail. cdk-nag findings on your role are
+   * yours to acknowledge (see the README).
+   * @default - a new role with only those permissions
+   */
+  readonly role?: iam.IRole;
   /** Name of the connector's Lambda function: lowercase letters, digits, `-` and `_`, at most 64 characters. */
   readonly functionName: string;
   /**
@@ -121,12 +119,18 @@ export interface AthenaRdsConnectorProps {
  * with its own least-privilege role, a spill bucket it can really write to, a security group that
  * only reaches the database and HTTPS, and (PostgreSQL) a named Athena data catalog.
  */
-export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
+export class AthenaRdsConnector extends AthenaRdsConnectorBase {
+  /** A connector deployed by another stack or app, for stacks that only query through it. */
+  static fromConnectorAttributes(scope: Construct, id: string, attrs: AthenaRdsConnectorAttributes): IAthenaRdsConnector {
+    return new ImportedAthenaRdsConnector(scope, id, attrs);
+  }
+
+  readonly engine: ConnectorEngine;
   /** The connector's security group: allow it into the database with `db.connections.allowDefaultPortFrom(connector)`. */
   readonly connections: ec2.Connections;
-  readonly securityGroup: ec2.SecurityGroup;
+  readonly securityGroup: ec2.ISecurityGroup;
   /** The role the connector function runs with. */
-  readonly role: iam.Role;
+  readonly role: iam.IRole;
   readonly spillBucket: s3.IBucket;
   readonly spillPrefix: string;
   readonly credentials: secretsmanager.ISecret;
@@ -143,32 +147,32 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
     validateProps(props);
     const stack = Stack.of(this);
     const engine = props.engine;
+    this.engine = engine;
     this.functionName = props.functionName;
     this.functionArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: props.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    this.spillPrefix = props.spillPrefix ?? 'athena-spill';
-    this.catalogName = engine === ConnectorEngine.MYSQL
-      ? `lambda:${props.functionName}`
-      : props.catalogName ?? props.functionName.replace(/-/g, '_');
+    this.spillPrefix = props.spillPrefix ?? DEFAULT_SPILL_PREFIX;
+    this.catalogName = catalogNameOf(engine, props.functionName, props.catalogName);
 
-    const endpoint = props.database ? endpointOf(props.database) : undefined;
-    const host = props.host ?? endpoint!.hostname;
-    const port = props.port ?? (endpoint ? endpoint.port : DEFAULT_PORTS[engine]);
+    const host = props.endpoint.hostname;
+    const port = props.endpoint.port ?? DEFAULT_PORTS[engine];
 
-    this.spillBucket = props.spillBucket ?? this.createSpillBucket(props.spillExpiration ?? Duration.days(1));
+    this.spillBucket = props.spillBucket
+      ?? this.createSpillBucket(props.spillExpiration ?? Duration.days(1), props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.credentials = props.credentials ?? this.createCredentials(props.functionName);
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
       description: `Athena connector ${props.functionName}: egress to the database port and HTTPS only`,
     });
-    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), portOf(port), 'the database');
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3, Secrets Manager and Athena over HTTPS');
-    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: portOf(port) });
+    securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(port), 'the database');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3, Secrets Manager and Athena over HTTPS');
+    this.securityGroup = securityGroup;
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(port) });
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
     this.role = this.createRole(props);
-    if (props.createVpcEndpoints) this.createEndpoints(props.vpc, props.vpcSubnets);
+    if (props.createVpcEndpoints) this.createEndpoints(props.vpc, securityGroup, props.vpcSubnets);
     else warnWhenSubnetsAreIsolated(this, props.vpc, subnets);
 
     const parameters: Record<string, string> = {
@@ -176,7 +180,7 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
       DefaultConnectionString: jdbcConnectionString({
         engine,
         host,
-        port: Token.isUnresolved(port) ? Token.asString(port) : port,
+        port,
         database: props.databaseName,
         secretName: this.credentials.secretName,
         tls: props.tls ?? true,
@@ -187,7 +191,7 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
       LambdaTimeout: String((props.timeout ?? Duration.minutes(15)).toSeconds()),
       LambdaMemory: String(props.memorySize ?? 3008),
       LambdaRoleARN: this.role.roleArn,
-      SecurityGroupIds: this.securityGroup.securityGroupId,
+      SecurityGroupIds: securityGroup.securityGroupId,
       SubnetIds: subnets.subnetIds.join(','),
     };
     if (props.permissionsBoundary) parameters.PermissionsBoundaryARN = props.permissionsBoundary.managedPolicyArn;
@@ -212,41 +216,14 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
     }
   }
 
-  /**
-   * Lets a principal run federated queries through this connector: invoke the connector, read the
-   * spilled results under the spill prefix, and read the data catalog.
-   */
-  grantQuery(grantee: iam.IGrantable): iam.Grant {
-    const stack = Stack.of(this);
-    const grants = [
-      iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.functionArn] }),
-      iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.spillBucket.arnForObjects(`${this.spillPrefix}/*`)] }),
-      iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:GetBucketLocation'], resourceArns: [this.spillBucket.bucketArn] }),
-    ];
-    if (this.dataCatalog) {
-      grants.push(iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['athena:GetDataCatalog'],
-        resourceArns: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: this.catalogName })],
-      }));
-    }
-    if (this.spillBucket.encryptionKey) grants.push(this.spillBucket.encryptionKey.grantDecrypt(grantee));
-    if (Construct.isConstruct(grantee)) {
-      Validations.of(grantee).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${spillObjectsFinding(this.spillBucket, this.spillPrefix)}]`,
-        reason: `Spilled results of federated queries through ${this.functionName} are named per query; read access covers the spill prefix only.`,
-      });
-    }
-    return grants.reduce((all, grant) => all.combine(grant));
-  }
-
-  private createSpillBucket(expiration: Duration): s3.Bucket {
+  private createSpillBucket(expiration: Duration, removalPolicy: RemovalPolicy): s3.Bucket {
     const bucket = new s3.Bucket(this, 'SpillBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
+      removalPolicy,
+      // A bucket CloudFormation may delete must be empty first, or deleting the stack fails.
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
       lifecycleRules: [{ prefix: `${this.spillPrefix}/`, expiration, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
     Validations.of(bucket).acknowledge({
@@ -273,9 +250,9 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
     return secret;
   }
 
-  private createRole(props: AthenaRdsConnectorProps): iam.Role {
+  private createRole(props: AthenaRdsConnectorProps): iam.IRole {
     const stack = Stack.of(this);
-    const role = new iam.Role(this, 'Role', {
+    const role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Athena connector ${props.functionName}: spill prefix, its secret, its logs and its network interfaces`,
       permissionsBoundary: props.permissionsBoundary,
@@ -304,6 +281,8 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
       actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
       resources: ['*'],
     }));
+    // Your role, your acknowledgements: the README lists the findings cdk-nag reports on it.
+    if (props.role) return role;
     // cdk-nag names a wildcard resource as the template has it: a token as <AWS::Region>, a literal as itself.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
@@ -316,14 +295,14 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
     return role;
   }
 
-  private createEndpoints(vpc: ec2.IVpc, vpcSubnets?: ec2.SubnetSelection): void {
+  private createEndpoints(vpc: ec2.IVpc, connectorGroup: ec2.ISecurityGroup, vpcSubnets?: ec2.SubnetSelection): void {
     new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [vpcSubnets ?? {}] });
     const endpointGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc,
       allowAllOutbound: false,
       description: 'Secrets Manager endpoint of the Athena connector: HTTPS from the connector only',
     });
-    endpointGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(443), 'the Athena connector');
+    endpointGroup.addIngressRule(connectorGroup, ec2.Port.tcp(443), 'the Athena connector');
     new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
       vpc,
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
@@ -332,14 +311,6 @@ export class AthenaRdsConnector extends Construct implements ec2.IConnectable {
       privateDnsEnabled: true,
     });
   }
-}
-
-function endpointOf(database: rds.IDatabaseInstance | rds.IDatabaseCluster): rds.Endpoint {
-  return 'clusterEndpoint' in database ? database.clusterEndpoint : database.instanceEndpoint;
-}
-
-function portOf(port: number | string): ec2.Port {
-  return typeof port === 'number' ? ec2.Port.tcp(port) : ec2.Port.tcp(Token.asNumber(port));
 }
 
 function spillObjectsFinding(bucket: s3.IBucket, prefix: string): string {
@@ -354,66 +325,4 @@ function warnWhenSubnetsAreIsolated(scope: Construct, vpc: ec2.IVpc, selected: e
     Annotations.of(scope).addWarningV2('@snaplake/connector:no-route-to-endpoints',
       'The connector subnets are isolated (no NAT) and createVpcEndpoints is false: the connector cannot reach S3 or Secrets Manager and queries will time out. Set createVpcEndpoints: true or add the endpoints yourself.');
   }
-}
-
-const CATALOG_NAME = /^[a-z0-9_]{1,127}$/;
-const FUNCTION_NAME = /^[a-z0-9-_]{1,64}$/;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const VERSION = /^\d{4}\.\d{1,2}\.\d+$/;
-
-function validateProps(props: AthenaRdsConnectorProps): void {
-  const fail = (prop: string, problem: string): never => {
-    throw new Error(`AthenaRdsConnector: ${prop} ${problem}`);
-  };
-  if (!Object.values(ConnectorEngine).includes(props.engine)) fail('engine', `must be ConnectorEngine.POSTGRESQL or ConnectorEngine.MYSQL, got ${JSON.stringify(props.engine)}`);
-  if (!props.database && !props.host) fail('database', 'or host is required: give the database construct, or its host name');
-  if (props.database && props.host) fail('host', 'cannot be given together with database: the host comes from the database endpoint');
-  if (!Token.isUnresolved(props.functionName) && !FUNCTION_NAME.test(props.functionName ?? '')) {
-    fail('functionName', `'${props.functionName}' is not valid: use 1-64 lowercase letters, digits, '-' and '_'`);
-  }
-  if (props.catalogName !== undefined) {
-    if (props.engine === ConnectorEngine.MYSQL) {
-      fail('catalogName', `cannot be used with MySQL: the MySQL connector application only answers the catalog 'lambda:${props.functionName}'; query that name instead`);
-    }
-    if (!CATALOG_NAME.test(props.catalogName)) {
-      fail('catalogName', `'${props.catalogName}' is not valid: use lowercase letters, digits and '_' (the connector reads it as an environment variable name)`);
-    }
-  }
-  if (!props.databaseName) fail('databaseName', 'is required');
-  if (props.credentials) {
-    let name: string | undefined;
-    try {
-      name = props.credentials.secretName;
-    } catch {
-      name = undefined;
-    }
-    if (!name) fail('credentials', 'must be a secret with a name (the connection string refers to the secret by name); import it with Secret.fromSecretNameV2 or fromSecretCompleteArn');
-  }
-  if (props.spillBucket) {
-    const name = props.spillBucket.bucketName;
-    if (!Token.isUnresolved(name) && !BUCKET_NAME.test(name)) {
-      fail('spillBucket', `must name a bucket, got '${name}': give the bucket name only, without s3:// or a prefix (Bucket.fromBucketName(this, 'Spill', 'my-bucket'))`);
-    }
-    if (props.spillExpiration) fail('spillExpiration', 'only applies to a spill bucket the construct creates: set the lifecycle of your own bucket yourself');
-  }
-  const prefix = props.spillPrefix;
-  if (prefix !== undefined && (prefix === '' || prefix.startsWith('/') || prefix.endsWith('/'))) {
-    fail('spillPrefix', `'${prefix}' must be non-empty, without a leading or trailing '/'`);
-  }
-  const version = props.applicationVersion ?? DEFAULT_CONNECTOR_VERSION;
-  if (!VERSION.test(version)) fail('applicationVersion', `'${version}' is not a connector release such as ${DEFAULT_CONNECTOR_VERSION}`);
-  if (props.permissionsBoundary && compareVersions(version, FIRST_VERSION_WITH_PERMISSIONS_BOUNDARY) < 0) {
-    fail('permissionsBoundary', `needs applicationVersion ${FIRST_VERSION_WITH_PERMISSIONS_BOUNDARY} or later: version ${version} ignores it`);
-  }
-  if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10240)) fail('memorySize', `must be 128-10240 MB, got ${props.memorySize}`);
-  if (props.timeout !== undefined && (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900)) {
-    fail('timeout', `must be 1 second to 15 minutes, got ${props.timeout.toHumanString()}`);
-  }
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
-  return 0;
 }

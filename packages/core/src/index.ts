@@ -3,7 +3,6 @@ export * from './identifiers';
 export * from './glue-names';
 export * from './config';
 export * from './export-id';
-export * from './jdbc';
 export * from './rds-event';
 export * from './snapshots';
 export * from './export-metadata';

@@ -1,10 +1,11 @@
-import { AthenaRdsConnector, ConnectorEngine } from '@snaplake/connector';
+import { AthenaRdsConnector, ConnectorEngine, DatabaseEndpoint, IAthenaRdsConnector } from '@snaplake/connector';
 import { FederatedQueryConfig } from '@snaplake/core';
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { wildcardOnArnOf } from '../nag';
 
 export interface FederatedQueryStackProps extends StackProps {
   readonly federatedQueries: readonly FederatedQueryConfig[];
@@ -12,7 +13,7 @@ export interface FederatedQueryStackProps extends StackProps {
 
 /** One Athena RDS connector per configured live database, with query access granted to the analysts' role. */
 export class FederatedQueryStack extends Stack {
-  readonly connectors: AthenaRdsConnector[];
+  readonly connectors: IAthenaRdsConnector[];
 
   constructor(scope: Construct, id: string, props: FederatedQueryStackProps) {
     super(scope, id, props);
@@ -26,8 +27,7 @@ export class FederatedQueryStack extends Stack {
       });
       const connector = new AthenaRdsConnector(scopeOf, 'Connector', {
         engine: fq.engine === 'mysql' ? ConnectorEngine.MYSQL : ConnectorEngine.POSTGRESQL,
-        host: fq.host,
-        port: fq.port,
+        endpoint: DatabaseEndpoint.fromHost(fq.host, fq.port),
         databaseName: fq.databaseName,
         vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -37,9 +37,24 @@ export class FederatedQueryStack extends Stack {
         createVpcEndpoints: fq.createVpcEndpoints,
       });
       if (fq.analystsRoleArn) {
-        connector.grantQuery(iam.Role.fromRoleArn(scopeOf, 'Analysts', fq.analystsRoleArn, { mutable: true }));
+        const analysts = iam.Role.fromRoleArn(scopeOf, 'Analysts', fq.analystsRoleArn, { mutable: true });
+        connector.grantQuery(analysts);
+        Validations.of(analysts).acknowledge(spillReadAcknowledgement(connector));
       }
       return connector;
     });
   }
+}
+
+/** The one wildcard `grantQuery` gives a grantee: reading spilled results, which are named per query. */
+export function spillReadAcknowledgement(connector: IAthenaRdsConnector) {
+  const suffix = `/${connector.spillPrefix}/*`;
+  // cdk-nag names a bucket of this app by its logical id, an imported one by its ARN.
+  const id = connector.spillBucket.node.defaultChild
+    ? wildcardOnArnOf(connector.spillBucket, suffix)
+    : `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${connector.spillBucket.bucketName}${suffix}]`;
+  return {
+    id,
+    reason: `Spilled results of federated queries through ${connector.functionName} are named per query; read access covers the spill prefix only.`,
+  };
 }

@@ -1,4 +1,4 @@
-import { AthenaRdsConnector } from '@snaplake/connector';
+import { IAthenaRdsConnector } from '@snaplake/connector';
 import { QueryDefinition, SCHEDULED_QUERY_METRICS } from '@snaplake/core';
 import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
@@ -19,6 +19,7 @@ import { wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing } from './export-pipeline-stack';
+import { spillReadAcknowledgement } from './federated-query-stack';
 
 export interface ScheduledQueryStackProps extends StackProps {
   readonly project: string;
@@ -30,7 +31,7 @@ export interface ScheduledQueryStackProps extends StackProps {
   readonly notifications: sns.ITopic;
   readonly notificationsKey: kms.IKey;
   /** Connectors whose catalogs queries may name; the runner gets `grantQuery` on those it uses. */
-  readonly connectors?: readonly AthenaRdsConnector[];
+  readonly connectors?: readonly IAthenaRdsConnector[];
 }
 
 /** Times a failed-but-retryable query (Athena's `AthenaError.Retryable`) is run in all. */
@@ -107,6 +108,7 @@ export class ScheduledQueryStack extends Stack {
     for (const connector of props.connectors ?? []) {
       if (props.queries.some((q) => q.catalog === connector.catalogName)) {
         connector.grantQuery(start.role);
+        Validations.of(start.role).acknowledge(spillReadAcknowledgement(connector));
         start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['athena:GetDataCatalog'], resources: [arn('athena', `datacatalog/${connector.catalogName}`)] }));
       }
     }
