@@ -105,10 +105,13 @@ function partnerPolicyCommand(args: readonly string[], io: CliIo): number {
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and sets its exit code (the bin shim calls this). */
+export function main(): void {
   process.exitCode = runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     readFile: (path) => readFileSync(path, 'utf8'),
   });
 }
+
+if (require.main === module) main();

@@ -1,7 +1,11 @@
 export * from './errors';
 export * from './identifiers';
 export * from './glue-names';
-export * from './config';
+// The config's types only: its validator is `@snaplake/core/config`, kept out of the Lambda bundles.
+export type {
+  CatalogMode, DatabaseConfig, DatabaseEngine, DatabaseKind, DeliveryConfig, DisasterRecoveryConfig, ExportTrigger,
+  FederatedQueryConfig, GithubConfig, ImportedVpcConfig, ServerlessV1RestoreConfig, SnaplakeConfig, SnaplakeConfigInput, StageConfig,
+} from './config/schema';
 export * from './export-id';
 export * from './rds-event';
 export * from './snapshots';

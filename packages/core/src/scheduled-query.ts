@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { catalogName } from './catalog';
+import type { StageConfig } from './config/schema';
 import { SnaplakeError } from './errors';
 
 /** A query file's header or SQL is wrong; the message names the file and the field. */
@@ -98,6 +100,28 @@ export function parseQueryFile(text: string, fileName: string): QueryDefinition 
   }
   const stages = fields.stages === undefined ? undefined : splitList(fields.stages);
   return { name, schedule, timezone, catalog, database, workgroup, parameters, keepLatest: latest === 'true', stages, sql };
+}
+
+/**
+ * Why a query (its header already filled in for the stage) cannot run in the stage, or undefined
+ * when it can. A query of the lake (`AwsDataCatalog`) must name a database of one of the stage's
+ * exports: `<project>_<stage>_<identifier>` (crawler) or `<project>_<stage>_<identifier>_<source database>`
+ * (metadata); any other catalog must be one of the stage's federated connectors.
+ */
+export function queryTargetProblem(
+  query: Pick<QueryDefinition, 'catalog' | 'database'>,
+  stage: Pick<StageConfig, 'name' | 'databases' | 'federatedQueries'>,
+  project: string,
+): string | undefined {
+  if (query.catalog === 'AwsDataCatalog') {
+    const prefixes = stage.databases.map((db) => catalogName(project, stage.name, db.identifier));
+    if (prefixes.some((prefix) => query.database === prefix || query.database.startsWith(`${prefix}_`))) return undefined;
+    const expectedNames = prefixes.map((prefix) => `${prefix}_<database>`).join(', ') || 'none: the stage exports no database';
+    return `database: '${query.database}' is not exported in stage '${stage.name}' (its databases: ${expectedNames})`;
+  }
+  const catalogs = stage.federatedQueries.map((fq) => (fq.engine === 'mysql' ? `lambda:${fq.functionName}` : fq.catalogName ?? fq.functionName.replace(/-/g, '_')));
+  if (catalogs.includes(query.catalog)) return undefined;
+  return `catalog: '${query.catalog}' is not a federated query catalog of stage '${stage.name}' (its catalogs: ${catalogs.join(', ') || 'none'})`;
 }
 
 function isKnownTimezone(timezone: string): boolean {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ConfigError, parseSnaplakeConfig } from '../src';
+import { ConfigError } from '../src';
+import { parseSnaplakeConfig } from '../src/config';
 
 const valid = {
   project: 'snaplake',

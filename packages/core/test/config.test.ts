@@ -1,4 +1,5 @@
-import { ConfigError, parseSnaplakeConfig } from '../src';
+import { ConfigError } from '../src';
+import { parseSnaplakeConfig } from '../src/config';
 
 const validConfig = () => ({
   project: 'snaplake',
@@ -80,6 +81,32 @@ describe('parseSnaplakeConfig', () => {
     expect(error.message).toContain(`${field}: ${message}`);
   });
 
+  test.each([
+    ['a misspelt stage field', (c: any) => { c.stages[1].exportRetentionDay = 90; }, 'stages[1].exportRetentionDay', "unknown field; did you mean 'exportRetentionDays'?"],
+    ['a field in the wrong case', (c: any) => { c.stages[0].disasterRecovery = { destinationRegions: ['eu-central-1'], databases: [], keeplast: 3 }; },
+      'stages[0].disasterRecovery.keeplast', "unknown field; did you mean 'keepLast'?"],
+    ['a misspelt top-level field', (c: any) => { c.projet = 'x'; }, 'projet', "unknown field; did you mean 'project'?"],
+    ['a field far from any known one', (c: any) => { c.stages[0].databases[0].owner = 'me'; }, 'stages[0].databases[0].owner', "unknown field; the known fields here are 'identifier', 'kind'"],
+    ['a region the CDK does not know', (c: any) => { c.stages[0].region = 'eu-west-9'; }, 'stages[0].region', 'expected an AWS region such as eu-west-1, got "eu-west-9"'],
+    ['a DR region the CDK does not know', (c: any) => { c.stages[0].disasterRecovery = { destinationRegions: ['eu-central-3'], databases: [] }; },
+      'stages[0].disasterRecovery.destinationRegions[0]', 'expected an AWS region such as eu-west-1, got "eu-central-3"'],
+  ])('rejects %s, naming the field and what was meant', (_case, mutate, field, message) => {
+    const config = validConfig();
+    mutate(config);
+    const error = errorOf(config);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`${field}: ${message}`);
+  });
+
+  test('accepts every region of the generated list, and a $schema reference', () => {
+    for (const region of ['us-east-1', 'ap-southeast-5', 'cn-north-1', 'us-gov-west-1']) {
+      const config = validConfig() as any;
+      config.$schema = './packages/core/snaplake.config.schema.json';
+      config.stages[0].region = region;
+      expect(parseSnaplakeConfig(config).stages[0]!.region).toBe(region);
+    }
+  });
+
   test.each([null, undefined, 42, 'config', []])('rejects %p as a whole config without a TypeError', (raw) => {
     expect(() => parseSnaplakeConfig(raw)).toThrow(ConfigError);
   });
@@ -102,7 +129,9 @@ describe('federated queries', () => {
 
   test('a connector config is read with defaults', () => {
     const fq = parseSnaplakeConfig(withFederatedQuery({})).stages[0]!.federatedQueries[0]!;
-    expect(fq).toMatchObject({ functionName: 'orders-live', engine: 'postgresql', createVpcEndpoints: false, catalogName: undefined, port: undefined });
+    expect(fq).toMatchObject({ functionName: 'orders-live', engine: 'postgresql', createVpcEndpoints: false });
+    expect(fq.catalogName).toBeUndefined();
+    expect(fq.port).toBeUndefined();
   });
 
   test.each([

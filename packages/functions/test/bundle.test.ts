@@ -54,6 +54,13 @@ describe('handler bundles', () => {
     }
   });
 
+  test('no bundle carries the config validator (zod, about 550 KB): handlers import @snaplake/core, never @snaplake/core/config', () => {
+    for (const handler of handlers) {
+      const map = JSON.parse(readFileSync(join(distDir, handler, 'index.js.map'), 'utf8')) as { sources: string[] };
+      expect({ handler, validator: map.sources.filter((s) => /node_modules\/zod\/|core\/(src|lib)\/config\//.test(s)) }).toEqual({ handler, validator: [] });
+    }
+  });
+
   test('each bundle exports a handler function', () => {
     for (const handler of handlers) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
