@@ -1,17 +1,33 @@
 import { SnaplakeConfig } from '@snaplake/core';
 import { App } from 'aws-cdk-lib';
 import { stacksIn } from './nag';
+import { stageId } from './next-steps';
+import { queriesForStage } from './queries';
 import { SnaplakeStage } from './snaplake-stage';
 import { DeployTarget, GithubOidcStack } from './stacks/github-oidc-stack';
+
+export interface BuildAppOptions {
+  /** Folder of scheduled queries (`*.sql`), checked against the config. @default - no scheduled queries */
+  readonly queriesDir?: string;
+  /** Query files are named in errors relative to this folder. @default - the queries folder */
+  readonly queriesShownFrom?: string;
+}
 
 /**
  * Builds the CDK app: one stage per configured stage, named after it (Dev, Staging, Prod), and,
  * when the config names the GitHub repository, one `GithubOidc-<account>` stack per account (deployed
  * once by an administrator, outside the pipeline).
  */
-export function buildApp(config: SnaplakeConfig, outdir?: string): { app: App; stages: SnaplakeStage[]; oidcStacks: GithubOidcStack[] } {
+export function buildApp(
+  config: SnaplakeConfig, outdir?: string, options: BuildAppOptions = {},
+): { app: App; stages: SnaplakeStage[]; oidcStacks: GithubOidcStack[] } {
   const app = new App({ outdir });
-  const stages = config.stages.map((stage) => new SnaplakeStage(app, capitalize(stage.name), { project: config.project, stage }));
+  const stageNames = config.stages.map((s) => s.name);
+  const stages = config.stages.map((stage) => new SnaplakeStage(app, stageId(stage.name), {
+    project: config.project,
+    stage,
+    queries: options.queriesDir === undefined ? [] : queriesForStage(options.queriesDir, config.project, stage, stageNames, options.queriesShownFrom),
+  }));
   const accounts = [...new Set(config.stages.map((s) => s.account))];
   const github = config.github;
   const oidcStacks = github === undefined ? [] : accounts.map((account) => {
@@ -33,8 +49,4 @@ export function deployTargetsOf(stage: SnaplakeStage): DeployTarget[] {
   const targets = new Map<string, DeployTarget>();
   for (const stack of stacksIn(stage)) targets.set(`${stack.account}/${stack.region}`, { account: stack.account, region: stack.region });
   return [...targets.values()];
-}
-
-function capitalize(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseQueryFile, QueryDefinition, QueryDefinitionError } from '@snaplake/core';
+import { join, relative } from 'node:path';
+import { parseQueryFile, QueryDefinition, QueryDefinitionError, queryTargetProblem, StageConfig } from '@snaplake/core';
 
-/** The scheduled queries committed with the app: one SQL file each. `SNAPLAKE_QUERIES_DIR` points elsewhere. */
+/** The example scheduled queries, next to the example config: one SQL file each. */
 export const DEFAULT_QUERIES_DIR = join(__dirname, '..', 'queries');
+
+type LoadedQuery = QueryDefinition & { readonly fileName: string };
 
 /**
  * Reads every `*.sql` file of the folder as a scheduled query for one stage: `{project}` and
@@ -14,12 +16,40 @@ export const DEFAULT_QUERIES_DIR = join(__dirname, '..', 'queries');
 export function loadQueries(
   stage: string, project: string, dir: string = process.env.SNAPLAKE_QUERIES_DIR || DEFAULT_QUERIES_DIR,
 ): QueryDefinition[] {
+  return readQueries(dir, stage, project, (file) => file).filter((q) => q.stages === undefined || q.stages.includes(stage)).map(withoutFileName);
+}
+
+/**
+ * The scheduled queries of one stage, checked against the configuration: a query whose `stages:`
+ * names a stage the config does not have, or whose database or catalog the stage does not have, fails.
+ * @param stageNames every stage of the config.
+ * @throws QueryDefinitionError naming the file (relative to `shownFrom`) and the field.
+ */
+export function queriesForStage(
+  dir: string, project: string, stage: StageConfig, stageNames: readonly string[], shownFrom: string = dir,
+): QueryDefinition[] {
+  const queries = readQueries(dir, stage.name, project, (file) => relative(shownFrom, join(dir, file)));
+  for (const query of queries) {
+    const unknown = query.stages?.find((name) => !stageNames.includes(name));
+    if (unknown !== undefined) {
+      throw new QueryDefinitionError(`${query.fileName}: stages: '${unknown}' is not a stage of the config (${stageNames.join(', ')})`);
+    }
+  }
+  const inStage = queries.filter((q) => q.stages === undefined || q.stages.includes(stage.name));
+  for (const query of inStage) {
+    const problem = queryTargetProblem(query, stage, project);
+    if (problem !== undefined) throw new QueryDefinitionError(`${query.fileName}: ${problem}; limit the query with '-- stages: ...' or remove it`);
+  }
+  return inStage.map(withoutFileName);
+}
+
+function readQueries(dir: string, stage: string, project: string, show: (file: string) => string): LoadedQuery[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
   const fill = (value: string) => value.replace(/\{project\}/g, project).replace(/\{stage\}/g, stage);
   const queries = files.map((file) => {
-    const query = parseQueryFile(readFileSync(join(dir, file), 'utf8'), file);
+    const query = parseQueryFile(readFileSync(join(dir, file), 'utf8'), show(file));
     const workgroup = query.workgroup && fill(query.workgroup);
-    return { ...query, database: fill(query.database), catalog: fill(query.catalog), workgroup, fileName: file };
+    return { ...query, database: fill(query.database), catalog: fill(query.catalog), workgroup, fileName: show(file) };
   });
   const seen = new Map<string, string>();
   for (const query of queries) {
@@ -27,5 +57,9 @@ export function loadQueries(
     if (other) throw new QueryDefinitionError(`${query.fileName}: name: '${query.name}' is already used by ${other}`);
     seen.set(query.name, query.fileName);
   }
-  return queries.filter((q) => q.stages === undefined || q.stages.includes(stage)).map(({ fileName: _fileName, ...query }) => query);
+  return queries;
+}
+
+function withoutFileName({ fileName: _fileName, ...query }: LoadedQuery): QueryDefinition {
+  return query;
 }

@@ -1,7 +1,6 @@
-import { StageConfig } from '@snaplake/core';
+import { QueryDefinition, StageConfig } from '@snaplake/core';
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { loadQueries } from './queries';
 import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
 import { DisasterRecoveryStack, DrKeyStack } from './stacks/disaster-recovery-stack';
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
@@ -11,6 +10,8 @@ import { ScheduledQueryStack } from './stacks/scheduled-query-stack';
 export interface SnaplakeStageProps extends StageProps {
   readonly project: string;
   readonly stage: StageConfig;
+  /** The stage's scheduled queries (see `queriesForStage`). @default - none */
+  readonly queries?: readonly QueryDefinition[];
 }
 
 /** One deployment stage (dev, staging, prod) with every snaplake stack inside, in its account and region. */
@@ -19,7 +20,7 @@ export class SnaplakeStage extends Stage {
   readonly exportPipeline: ExportPipelineStack;
   /** Only in stages that configure federated queries. */
   readonly federatedQuery?: FederatedQueryStack;
-  /** Only in stages with scheduled queries (SQL files in packages/infra/queries). */
+  /** Only in stages with scheduled queries (SQL files in the queries folder). */
   readonly scheduledQueries?: ScheduledQueryStack;
   /** Only in stages with `disasterRecovery`: the copy workflow, and a key stack per destination region. */
   readonly disasterRecovery?: DisasterRecoveryStack;
@@ -42,7 +43,7 @@ export class SnaplakeStage extends Stage {
         federatedQueries: props.stage.federatedQueries,
       });
     }
-    const queries = loadQueries(props.stage.name, props.project);
+    const queries = props.queries ?? [];
     if (queries.length > 0) {
       this.scheduledQueries = new ScheduledQueryStack(this, 'ScheduledQueries', {
         stackName: stackName('scheduled-queries'),

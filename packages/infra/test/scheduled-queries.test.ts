@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryDefinitionError } from '@snaplake/core';
 import { Match } from 'aws-cdk-lib/assertions';
-import { loadQueries } from '../src';
+import { loadQueries, loadSnaplakeConfig, queriesForStage } from '../src';
 import { definitionOf, runLocally } from './local-workflow';
-import { FIXTURES_DIR, synthesized } from './synthesized';
+import { FIXTURES_DIR, fixtureConfigPath, synthesized } from './synthesized';
 
 function queriesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'queries-'));
@@ -34,6 +34,38 @@ describe('loadQueries', () => {
       'b.sql': '-- name: same\n-- schedule: rate(1 hour)\n-- database: db\nSELECT 2',
     });
     expect(() => loadQueries('dev', 'p', dir)).toThrow(new QueryDefinitionError("b.sql: name: 'same' is already used by a.sql"));
+  });
+});
+
+describe('queriesForStage: queries are checked against the config', () => {
+  const stage = loadSnaplakeConfig(fixtureConfigPath('federated-queries')).stages[0]!;
+  const query = (header: string) => `-- name: q\n-- schedule: rate(1 hour)\n${header}\nSELECT 1`;
+  const check = (files: Record<string, string>, stageNames = ['dev', 'prod']) => queriesForStage(queriesDir(files), 'snaplake', stage, stageNames);
+
+  test('a query of an exported database or of a federated catalog of the stage is kept', () => {
+    expect(check({ 'a.sql': query('-- database: {project}_{stage}_orders_db_shop') })).toHaveLength(1);
+    expect(check({ 'a.sql': query('-- database: {project}_{stage}_orders_db') })).toHaveLength(1);
+    expect(check({ 'a.sql': query('-- catalog: orders_live\n-- database: public') })).toHaveLength(1);
+  });
+
+  test('a database the stage does not export fails synth, naming the file and the databases it has', () => {
+    expect(() => check({ 'a.sql': query('-- database: {project}_{stage}_billing_main') })).toThrow(
+      "a.sql: database: 'snaplake_prod_billing_main' is not exported in stage 'prod' (its databases: snaplake_prod_orders_db_<database>)",
+    );
+  });
+
+  test('a catalog the stage has no connector for fails synth', () => {
+    expect(() => check({ 'a.sql': query('-- catalog: billing_live\n-- database: public') })).toThrow(
+      "a.sql: catalog: 'billing_live' is not a federated query catalog of stage 'prod' (its catalogs: orders_live)",
+    );
+  });
+
+  test('stages: naming a stage the config does not have fails synth, naming the file and the stages', () => {
+    expect(() => check({ 'a.sql': query('-- database: db\n-- stages: prd') })).toThrow("a.sql: stages: 'prd' is not a stage of the config (dev, prod)");
+  });
+
+  test('a query limited to another stage is neither deployed nor checked against this stage', () => {
+    expect(check({ 'a.sql': query('-- database: {project}_{stage}_billing_main\n-- stages: dev') })).toEqual([]);
   });
 });
 
