@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ConfigError } from '@snaplake/core';
 import { AWS_REGIONS } from '@snaplake/core/config';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -71,8 +71,9 @@ describe('loadSnaplakeConfig', () => {
 describe('queriesDirectory', () => {
   test('the queries folder next to the config file, when there is one', () => {
     const withQueries = configFile('{}');
-    mkdirSync(join(withQueries, '..', 'queries'));
-    expect(queriesDirectory(withQueries, {})).toBe(join(withQueries, '..', 'queries'));
+    const beside = join(dirname(withQueries), 'queries');
+    mkdirSync(beside);
+    expect(queriesDirectory(withQueries, {})).toBe(beside);
     expect(queriesDirectory(configFile('{}'), {})).toBeUndefined();
   });
 
