@@ -13,6 +13,7 @@ export * from './export-metadata';
 export * from './type-mapping';
 export * from './catalog';
 export * from './glue';
+export * from './history-partitions';
 export * from './scheduled-query';
 export * from './disaster-recovery';
 export * from './delivery';

@@ -4,7 +4,6 @@ import {
   CreateDatabaseCommand,
   CreateTableCommand,
   GetPartitionsCommand,
-  GetTableCommand,
   GetTablesCommand,
   GlueClient,
   Table,
@@ -21,15 +20,21 @@ import {
   GluePartitionInput,
   historyPartitionInput,
   historyTableInput,
+  HistoryPartition,
   historyTableName,
+  mergeHistoryPartitions,
   nameHeldByOtherTable,
   parseExportInfo,
   parseExportTablesInfo,
   planCatalogTables,
+  readHistoryPartitions,
+  sameTableDefinition,
   shouldSwitchCurrentTable,
+  SNAPSHOT_TIME_PARAMETER,
   snapshotTimePartitionValue,
   SourceEngine,
 } from '@snaplake/core';
+import { CONCURRENT_CHANGE, getTable, MAX_CONCURRENT_RETRIES, writeCurrentTable } from './current-table';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { exportRootKey, readExportMetadata } from './export-files';
 import { log } from './log';
@@ -114,12 +119,12 @@ export async function registerCatalog(
 
   const limit = settings.concurrency ?? 20;
   const databases = [...new Set(candidates.map((p) => p.database))];
-  await mapWithConcurrency(databases, limit, (name) => ensureDatabase(glue, name, input.databaseIdentifier));
-  // One listing per database instead of a GetTable per table.
+  // Databases are created and listed at once (one listing per database instead of a GetTable per table).
+  const listings = new Map<string, Table[]>();
+  await mapWithConcurrency([...databases.map((name) => ({ name, create: true })), ...databases.map((name) => ({ name, create: false }))], limit,
+    async ({ name, create }) => (create ? ensureDatabase(glue, name, input.databaseIdentifier) : listings.set(name, await listTables(glue, name))));
   const existing = new Map<string, Table>();
-  for (const database of databases) {
-    for (const table of await listTables(glue, database)) existing.set(`${database}.${table.Name}`, table);
-  }
+  for (const [database, tables] of listings) for (const table of tables) existing.set(`${database}.${table.Name}`, table);
   const exists = (database: string, name: string) => existing.get(`${database}.${name}`);
 
   // A Glue name that holds another source table (from an earlier export) is never overwritten.
@@ -130,29 +135,38 @@ export async function registerCatalog(
     return holder === undefined;
   });
 
-  // 1. History: every table gets this export as a partition before any current table moves.
-  //    Only the newest export sets the history table's columns: a backfill adds its partition only.
+  // 1. History: every table gets this export as a partition before any current table moves, and
+  //    loses its partitions whose data has expired from S3. The history table itself is written only
+  //    when its definition changes, and only by the newest export (a backfill adds its partition only).
+  //    Its partitions are known from the record on the current table; without one they are listed.
   const cleanPrefix = settings.exportPrefix.replace(/^\/+|\/+$/g, '');
   const exportsRoot = `s3://${settings.bucketName}/${cleanPrefix === '' ? '' : `${cleanPrefix}/`}`;
-  const added = await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
+  const now = settings.now?.() ?? new Date();
+  const thisPartition: HistoryPartition = { value: version.snapshotTime, exportedAt: version.exportedAt };
+  const histories = await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
     const history = historyTableInput(table, exportsRoot, source.target, version);
-    await putTableIfNewer(glue, database, history, exists(database, history.Name), version);
-    return addPartitions(glue, database, history.Name, [historyPartitionInput(table, version)]);
+    const historyTable = exists(database, history.Name);
+    const current = exists(database, table.name);
+    if (!historyTable || !sameTableDefinition(historyTable, history, [SNAPSHOT_TIME_PARAMETER])) {
+      await putTableIfNewer(glue, database, history, withNewestSnapshot(historyTable, current), version);
+    }
+    const added = await addPartitions(glue, database, history.Name, [historyPartitionInput(table, version)]);
+    const known = historyTable ? readHistoryPartitions(current?.Parameters) ?? await listPartitions(glue, database, history.Name) : [];
+    const expired = expiredPartitionValues([...known, thisPartition], now, settings.retentionDays, [version.snapshotTime]);
+    const dropped = await deletePartitions(glue, database, history.Name, expired);
+    return { added, dropped, partitions: mergeHistoryPartitions([known, [thisPartition]], expired), expired };
   });
-  const partitionsAdded = sum(added);
+  const partitionsAdded = sum(histories.map((h) => h.added));
+  const partitionsDropped = sum(histories.map((h) => h.dropped));
 
-  // 2. Current tables switch to this export, unless they already read a newer one.
+  // 2. Current tables switch to this export, unless they already read a newer one, and record the history's partitions.
   const kept: string[] = [];
-  await mapWithConcurrency(planned, limit, async ({ database, source, table }) => {
-    const switched = await putTableIfNewer(glue, database, currentTableInput(table, version, source.target), exists(database, table.name), version);
+  await mapWithConcurrency(planned.map((p, i) => ({ ...p, history: histories[i]! })), limit, async ({ database, source, table, history }) => {
+    const record = (recorded: HistoryPartition[] | undefined) => mergeHistoryPartitions([history.partitions, recorded ?? []], history.expired);
+    const currentInput = currentTableInput(table, version, source.target);
+    const switched = await writeCurrentTable(glue, database, currentInput, exists(database, table.name), version, record);
     if (!switched) kept.push(`${database}.${table.name}`);
   });
-
-  // 3. History partitions whose data has expired from S3 are dropped (a new history table has only this export's).
-  const now = settings.now?.() ?? new Date();
-  const dropped = await mapWithConcurrency(planned.filter(({ database, table }) => exists(database, historyTableName(table.name))), limit,
-    ({ database, table }) => dropExpiredPartitions(glue, database, historyTableName(table.name), now, settings.retentionDays, version.snapshotTime));
-  const partitionsDropped = sum(dropped);
 
   const result = {
     databases,
@@ -212,27 +226,30 @@ async function putTableIfNewer(
   }
 }
 
-const CONCURRENT_CHANGE = 'ConcurrentModificationException';
-const MAX_CONCURRENT_RETRIES = 5;
-
-async function getTable(glue: GlueClient, database: string, name: string): Promise<Table | undefined> {
-  try {
-    return (await withRetries(() => glue.send(new GetTableCommand({ DatabaseName: database, Name: name })))).Table;
-  } catch (error) {
-    if (awsErrorName(error) === 'EntityNotFoundException') return undefined;
-    throw error;
-  }
-}
-
+/** The tables of a database; none when the database does not exist yet (it is being created alongside). */
 async function listTables(glue: GlueClient, database: string): Promise<Table[]> {
   const tables: Table[] = [];
   let token: string | undefined;
-  do {
-    const page = await withRetries(() => glue.send(new GetTablesCommand({ DatabaseName: database, NextToken: token })));
-    tables.push(...(page.TableList ?? []));
-    token = page.NextToken;
-  } while (token);
+  try {
+    do {
+      const page = await withRetries(() => glue.send(new GetTablesCommand({ DatabaseName: database, NextToken: token })));
+      tables.push(...(page.TableList ?? []));
+      token = page.NextToken;
+    } while (token);
+  } catch (error) {
+    if (awsErrorName(error) !== 'EntityNotFoundException') throw error;
+  }
   return tables;
+}
+
+/**
+ * The history table as the newest-export check should see it: its definition is not rewritten when
+ * unchanged, so the snapshot time it records may be older than the one the current table reads.
+ */
+function withNewestSnapshot(history: Table | undefined, current: Table | undefined): Table | undefined {
+  const times = [history, current].map((t) => t?.Parameters?.[SNAPSHOT_TIME_PARAMETER]).filter((t): t is string => t !== undefined);
+  if (!history || times.length === 0) return history;
+  return { ...history, Parameters: { ...history.Parameters, [SNAPSHOT_TIME_PARAMETER]: times.sort().at(-1)! } };
 }
 
 async function addPartitions(glue: GlueClient, database: string, table: string, partitions: GluePartitionInput[]): Promise<number> {
@@ -251,10 +268,8 @@ async function addPartitions(glue: GlueClient, database: string, table: string, 
   return added;
 }
 
-async function dropExpiredPartitions(
-  glue: GlueClient, database: string, table: string, now: Date, retentionDays: number, addedThisRun: string,
-): Promise<number> {
-  const partitions: { value: string; exportedAt?: string }[] = [];
+async function listPartitions(glue: GlueClient, database: string, table: string): Promise<HistoryPartition[]> {
+  const partitions: HistoryPartition[] = [];
   let token: string | undefined;
   do {
     const page = await withRetries(() => glue.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table, NextToken: token })));
@@ -263,7 +278,10 @@ async function dropExpiredPartitions(
     }
     token = page.NextToken;
   } while (token);
-  const expired = expiredPartitionValues(partitions, now, retentionDays, [addedThisRun]);
+  return partitions;
+}
+
+async function deletePartitions(glue: GlueClient, database: string, table: string, expired: readonly string[]): Promise<number> {
   let dropped = 0;
   for (const batch of chunk(expired, GLUE_DELETE_BATCH)) {
     const response = await withRetries(() => glue.send(new BatchDeletePartitionCommand({

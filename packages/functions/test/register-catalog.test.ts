@@ -9,6 +9,7 @@ import {
   GlueClient,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
+import { readHistoryPartitions } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CatalogRefusedError, registerCatalog } from '../src';
 import { LocalS3, startLocalS3 } from './local-s3';
@@ -102,11 +103,16 @@ describe('registerCatalog', () => {
       .rejects.toThrow(`s3://${bucket}/exports/nope/ has no export_info_*.json`);
   });
 
-  test('a current table that already reads a newer export is left alone (backfill)', async () => {
-    glue.on(GetTablesCommand).resolves({ TableList: [{ Name: 'orders', Parameters: { 'snaplake:snapshot_time': '2026-11-22T03:05:00Z' } }] });
+  test('a current table that already reads a newer export keeps reading it; only its record of history partitions grows (backfill)', async () => {
+    const newer = { Name: 'orders', Description: 'newer', Parameters: { 'snaplake:snapshot_time': '2026-11-22T03:05:00Z' }, StorageDescriptor: { Location: 's3://newer/' } };
+    glue.on(GetTablesCommand).resolves({ TableList: [newer] });
     const result = await registerCatalog(glueClient, s3.client, input, settings);
     expect(result.currentTablesKept).toEqual(['snaplake_dev_orders_db_shop.orders']);
-    expect(glue.commandCalls(UpdateTableCommand).map((c) => c.args[0].input.TableInput!.Name)).not.toContain('orders');
+    const [update, ...others] = glue.commandCalls(UpdateTableCommand).filter((c) => c.args[0].input.TableInput!.Name === 'orders');
+    expect(others).toEqual([]);
+    const written = update!.args[0].input.TableInput!;
+    expect(written).toMatchObject({ Description: 'newer', StorageDescriptor: { Location: 's3://newer/' }, Parameters: newer.Parameters });
+    expect(readHistoryPartitions(written.Parameters)).toEqual([{ value: '2026-11-21T03:05:12Z', exportedAt: expect.any(String) }]);
   });
 
   test('an existing table is updated, so a column added or dropped since the last export is picked up', async () => {
