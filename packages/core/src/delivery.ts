@@ -37,6 +37,18 @@ export function missingObjects(source: readonly ObjectSummary[], destination: re
   return source.filter((o) => sizes.get(o.key) !== o.size);
 }
 
+/**
+ * The ARNs a delivery writes to: the partner's bucket (or access point) and the objects under the
+ * prefix. `partition` names the partition of a bucket given by name (`aws`, `aws-cn`, or a CDK token);
+ * an access point ARN carries its own.
+ */
+export function deliveryDestinationArns(destination: string, prefix: string, partition: string): { container: string; objects: string } {
+  const cleanPrefix = prefix.replace(/^\/+|\/+$/g, '');
+  const accessPoint = destination.startsWith('arn:');
+  const container = accessPoint ? destination : `arn:${partition}:s3:::${destination}`;
+  return { container, objects: `${container}${accessPoint ? '/object' : ''}/${cleanPrefix ? `${cleanPrefix}/` : ''}*` };
+}
+
 export interface PartnerPolicyOptions {
   /** The partner's bucket name, or an S3 access point ARN. */
   readonly destination: string;
@@ -61,8 +73,8 @@ export function partnerPolicies(options: PartnerPolicyOptions): { bucketPolicySt
     throw new SnaplakeError(`partnerPolicies: ${JSON.stringify(destination)} is neither a bucket name nor an access point ARN`);
   }
   const prefix = options.prefix.replace(/^\/+|\/+$/g, '');
-  const container = accessPoint ? destination : `arn:aws:s3:::${destination}`;
-  const objects = accessPoint ? `${destination}/object/${prefix ? `${prefix}/` : ''}*` : `${container}/${prefix ? `${prefix}/` : ''}*`;
+  // The partner's bucket is in the delivery role's partition: IAM principals never cross partitions.
+  const { container, objects } = deliveryDestinationArns(destination, options.prefix, deliveryRoleArn.split(':')[1]!);
   const principal = { AWS: deliveryRoleArn };
   const bucketPolicyStatements = [
     {

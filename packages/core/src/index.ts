@@ -18,3 +18,4 @@ export * from './scheduled-query';
 export * from './disaster-recovery';
 export * from './delivery';
 export * from './metrics';
+export * from './workflow-errors';

@@ -66,6 +66,9 @@ export function createdSnapshotOf(event: RdsEvent): CreatedSnapshot | undefined 
 // Snapshot-created events: 0091 automated / 0042 manual (instance), 0169 automated / 0075 manual (cluster).
 const CREATED_EVENTS: Record<string, 'instance' | 'cluster'> = { '0091': 'instance', '0042': 'instance', '0169': 'cluster', '0075': 'cluster' };
 
+/** The RDS event ids `createdSnapshotOf` answers, for the EventBridge rules that deliver them. */
+export const SNAPSHOT_CREATED_EVENT_IDS: readonly string[] = Object.keys(CREATED_EVENTS).map((number) => `RDS-EVENT-${number}`);
+
 function fromEventBridge(event: Record<string, unknown>): RdsEvent {
   if (event.source !== 'aws.rds') throw new InvalidEventError(`not an RDS event: source is ${describe(event.source)}, expected "aws.rds"`);
   const detail = event.detail;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { copyPartRanges, deliveredKey, missingObjects, partnerPolicies, SnaplakeError } from '../src';
+import { copyPartRanges, deliveredKey, deliveryDestinationArns, missingObjects, partnerPolicies, SnaplakeError } from '../src';
 
 describe('copyPartRanges', () => {
   test('splits into parts of the part size, the last one shorter', () => {
@@ -42,6 +42,17 @@ describe('partnerPolicies', () => {
       expect.objectContaining({ Principal: { AWS: role }, Resource: 'arn:aws:s3:::partner-lake/from-acme/*' }),
     ]);
     expect(keyPolicyStatements).toEqual([expect.objectContaining({ Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'] })]);
+  });
+
+  test('the partner\'s bucket is named in the delivery role\'s partition', () => {
+    const china = partnerPolicies({ destination: 'partner-lake', prefix: 'in', deliveryRoleArn: 'arn:aws-cn:iam::111111111111:role/snaplake-prod-delivery' });
+    expect(china.bucketPolicyStatements.map((s: any) => s.Resource)).toEqual(['arn:aws-cn:s3:::partner-lake', 'arn:aws-cn:s3:::partner-lake/in/*']);
+  });
+
+  test('the delivery role\'s policy and the partner\'s statements name the same ARNs', () => {
+    const { container, objects } = deliveryDestinationArns('partner-lake', '/from-acme/', 'aws');
+    const statements: any[] = partnerPolicies({ destination: 'partner-lake', prefix: '/from-acme/', deliveryRoleArn: role }).bucketPolicyStatements;
+    expect(statements.map((s) => s.Resource)).toEqual([container, objects]);
   });
 
   test('an access point ARN gets access point resources', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createdSnapshotOf, InvalidEventError, parseRdsEvent } from '../src';
+import { createdSnapshotOf, InvalidEventError, parseRdsEvent, SNAPSHOT_CREATED_EVENT_IDS } from '../src';
 
 const snapshotArn = 'arn:aws:rds:eu-west-1:111111111111:snapshot:rds:orders-db-2026-11-21-03-05';
 
@@ -108,5 +108,12 @@ describe('createdSnapshotOf', () => {
 
   test.each(['RDS-EVENT-0090', 'RDS-EVENT-0161', 'RDS-EVENT-0060'])('%s (creating, export done, copy) is not a created snapshot', (eventId) => {
     expect(createdSnapshotOf(parseRdsEvent(eventBridgeEvent({ EventID: eventId })))).toBeUndefined();
+  });
+
+  test('the event ids the rules of infra deliver are exactly the ones that give a created snapshot', () => {
+    expect([...SNAPSHOT_CREATED_EVENT_IDS].sort()).toEqual(['RDS-EVENT-0042', 'RDS-EVENT-0075', 'RDS-EVENT-0091', 'RDS-EVENT-0169']);
+    for (const eventId of SNAPSHOT_CREATED_EVENT_IDS) {
+      expect(createdSnapshotOf(parseRdsEvent(eventBridgeEvent({ EventID: eventId })))).toBeDefined();
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { pollDelaySeconds } from '@snaplake/core';
+import { pollDelaySeconds, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { withRetries } from './retry';
 
@@ -46,14 +46,14 @@ export interface QueryStatus {
 /** A query ended FAILED (after the allowed retries) or CANCELLED; the message carries Athena's reason. */
 export class QueryFailedError extends WorkflowError {
   constructor(readonly status: QueryStatus) {
-    super(status.state === 'CANCELLED' ? 'QueryCancelled' : 'QueryFailed', `query ${status.queryExecutionId} ${status.state}: ${status.reason}`);
+    super(status.state === 'CANCELLED' ? WORKFLOW_ERRORS.queryCancelled : WORKFLOW_ERRORS.queryFailed, `query ${status.queryExecutionId} ${status.state}: ${status.reason}`);
   }
 }
 
 /** The query is still running when the caller's time budget ran out (hand it to Step Functions). */
 export class QueryTimeoutError extends WorkflowError {
   constructor(readonly queryExecutionId: string, waitedMs: number) {
-    super('QueryStillRunning', `query ${queryExecutionId} still runs after ${Math.round(waitedMs / 1000)} s`);
+    super(WORKFLOW_ERRORS.queryStillRunning, `query ${queryExecutionId} still runs after ${Math.round(waitedMs / 1000)} s`);
   }
 }
 
@@ -74,7 +74,7 @@ export async function startQuery(athena: AthenaClient, request: QueryRequest): P
       EncryptionConfiguration: request.kmsKeyArn ? { EncryptionOption: 'SSE_KMS', KmsKey: request.kmsKeyArn } : { EncryptionOption: 'SSE_S3' },
     } : undefined,
   })), { isRetryable: isAthenaThrottling });
-  if (!started.QueryExecutionId) throw new WorkflowError('UnexpectedResponse', 'StartQueryExecution returned no QueryExecutionId');
+  if (!started.QueryExecutionId) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, 'StartQueryExecution returned no QueryExecutionId');
   return started.QueryExecutionId;
 }
 
@@ -221,7 +221,7 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array | string>): Asyn
 
 function statusOf(id: string, execution: QueryExecution | undefined): QueryStatus {
   const state = execution?.Status?.State;
-  if (!state) throw new WorkflowError('UnexpectedResponse', `GetQueryExecution returned no state for ${id}`);
+  if (!state) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, `GetQueryExecution returned no state for ${id}`);
   return {
     queryExecutionId: id,
     state: state as QueryState,

@@ -8,7 +8,7 @@ import {
   S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { copyPartRanges, deliveredKey, MAX_SINGLE_COPY_BYTES, missingObjects, ObjectSummary } from '@snaplake/core';
+import { copyPartRanges, deliveredKey, MAX_SINGLE_COPY_BYTES, missingObjects, ObjectSummary, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
 import { mapWithConcurrency, RetryOptions, withRetries } from './retry';
@@ -53,7 +53,7 @@ export interface DeliveryResult {
 /** The destination lacks objects after the copy: the message lists them (the first 20). */
 export class DeliveryIncompleteError extends WorkflowError {
   constructor(readonly missing: ObjectSummary[]) {
-    super('DeliveryIncomplete', `${missing.length} object(s) missing or of another size in the destination: ${missing.slice(0, 20).map((o) => o.key).join(', ')}`);
+    super(WORKFLOW_ERRORS.deliveryIncomplete, `${missing.length} object(s) missing or of another size in the destination: ${missing.slice(0, 20).map((o) => o.key).join(', ')}`);
   }
 }
 
@@ -150,7 +150,7 @@ async function copyInParts(
 ): Promise<void> {
   const created = await withRetries(() => s3.send(new CreateMultipartUploadCommand({ ...writeSettings(target, object), Key: key })), options.retry);
   const uploadId = created.UploadId;
-  if (!uploadId) throw new WorkflowError('UnexpectedResponse', `CreateMultipartUpload returned no UploadId for ${key}`);
+  if (!uploadId) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, `CreateMultipartUpload returned no UploadId for ${key}`);
   try {
     const ranges = copyPartRanges(object.size, options.partSize ?? 512 * 1024 ** 2);
     const parts = await mapWithConcurrency(ranges, 4, async (range, index) => {

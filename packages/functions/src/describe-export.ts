@@ -1,4 +1,5 @@
 import { DescribeExportTasksCommand, RDSClient } from '@aws-sdk/client-rds';
+import { WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 
 export interface ExportStatus {
@@ -17,7 +18,7 @@ export interface ExportStatus {
 /** The export id is not (yet) known to RDS: retried a few times, as a just-started export can lag. */
 export class ExportNotFoundError extends WorkflowError {
   constructor(message: string) {
-    super('ExportNotFound', message);
+    super(WORKFLOW_ERRORS.exportNotFound, message);
   }
 }
 

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-rds';
 import {
   copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
-  newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue,
+  newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue, WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
@@ -46,21 +46,21 @@ export interface CopyPlan {
 /** The database is not in a state to take a snapshot (or the snapshot is not ready to copy): retry later. */
 export class NotReadyError extends WorkflowError {
   constructor(message: string) {
-    super('NotReady', message);
+    super(WORKFLOW_ERRORS.notReady, message);
   }
 }
 
 /** The destination region holds the most manual snapshots allowed: prune, then retry, or alarm. */
 export class CopyQuotaExceededError extends WorkflowError {
   constructor(message: string) {
-    super('CopyQuotaExceeded', message);
+    super(WORKFLOW_ERRORS.copyQuotaExceeded, message);
   }
 }
 
 /** RDS refused the copy for a reason a retry will not fix; the message names the key and region when it is the key. */
 export class CopyRejectedError extends WorkflowError {
   constructor(message: string) {
-    super('CopyRejected', message);
+    super(WORKFLOW_ERRORS.copyRejected, message);
   }
 }
 
@@ -290,5 +290,5 @@ function tagsOf(list: Tag[] | undefined): Record<string, string> {
 }
 
 function fail(message: string): never {
-  throw new WorkflowError('UnexpectedResponse', message);
+  throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, message);
 }

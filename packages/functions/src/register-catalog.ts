@@ -33,6 +33,7 @@ import {
   SNAPSHOT_TIME_PARAMETER,
   snapshotTimePartitionValue,
   SourceEngine,
+  WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { CONCURRENT_CHANGE, getTable, MAX_CONCURRENT_RETRIES, writeCurrentTable } from './current-table';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
@@ -80,7 +81,7 @@ export interface RegisteredCatalog {
 /** The export is not COMPLETE: its tables must never reach the catalog. */
 export class CatalogRefusedError extends WorkflowError {
   constructor(message: string) {
-    super('CatalogRefused', message);
+    super(WORKFLOW_ERRORS.catalogRefused, message);
   }
 }
 
@@ -261,7 +262,7 @@ async function addPartitions(glue: GlueClient, database: string, table: string, 
     const errors = (response.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'AlreadyExistsException');
     if (errors.length > 0) {
       const first = errors[0]!.ErrorDetail;
-      throw new WorkflowError('CatalogWriteFailed', `adding ${errors.length} partition(s) to ${database}.${table} failed: ${first?.ErrorCode}: ${first?.ErrorMessage}`);
+      throw new WorkflowError(WORKFLOW_ERRORS.catalogWriteFailed, `adding ${errors.length} partition(s) to ${database}.${table} failed: ${first?.ErrorCode}: ${first?.ErrorMessage}`);
     }
     added += batch.length - (response.Errors?.length ?? 0);
   }
@@ -292,7 +293,7 @@ async function deletePartitions(glue: GlueClient, database: string, table: strin
     const failures = errors.filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException');
     if (failures.length > 0) {
       const first = failures[0]!;
-      throw new WorkflowError('CatalogWriteFailed',
+      throw new WorkflowError(WORKFLOW_ERRORS.catalogWriteFailed,
         `dropping ${failures.length} expired partition(s) of ${database}.${table} failed: ${first.PartitionValues?.join('/')}: ${first.ErrorDetail?.ErrorCode}: ${first.ErrorDetail?.ErrorMessage}`);
     }
     dropped += batch.length - errors.length;

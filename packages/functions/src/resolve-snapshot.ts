@@ -1,7 +1,7 @@
 import {
   DBClusterSnapshot, DBSnapshot, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient,
 } from '@aws-sdk/client-rds';
-import { exportTaskIdentifier, latestSnapshot, SourceEngine } from '@snaplake/core';
+import { exportTaskIdentifier, latestSnapshot, SourceEngine, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, ExportRejectedError, InvalidInputError, WorkflowError } from './errors';
 
 /** What the workflow is asked to export: one snapshot by ARN, or the latest available one of a database. */
@@ -30,7 +30,7 @@ export interface ResolvedSnapshot {
 /** No snapshot matches: a wrong ARN, a deleted snapshot, or a database with no available automated snapshot. */
 export class SnapshotNotFoundError extends WorkflowError {
   constructor(message: string) {
-    super('SnapshotNotFound', message);
+    super(WORKFLOW_ERRORS.snapshotNotFound, message);
   }
 }
 
@@ -146,6 +146,6 @@ function engineFamily(engine: string | undefined, identifier: string): SourceEng
 }
 
 function required(value: string | undefined, field: string): string {
-  if (!value) throw new WorkflowError('UnexpectedResponse', `RDS returned a snapshot without ${field}`);
+  if (!value) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, `RDS returned a snapshot without ${field}`);
   return value;
 }

@@ -10,7 +10,7 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { EXECUTION_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames } from '@snaplake/core';
+import { EXECUTION_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames, WORKFLOW_ERRORS } from '@snaplake/core';
 import { NotReadyError } from './disaster-recovery';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
@@ -49,7 +49,7 @@ export async function restoreTemporaryCluster(
   const names = temporaryResourceNames(input.snapshot.databaseIdentifier, input.executionArn);
   const engineVersion = settings.engineVersions[input.snapshot.engineName];
   if (!engineVersion) {
-    throw new WorkflowError('RestoreNotConfigured', `no provisioned engine version is configured for ${input.snapshot.engineName} (serverlessV1Restore.engineVersions)`);
+    throw new WorkflowError(WORKFLOW_ERRORS.restoreNotConfigured, `no provisioned engine version is configured for ${input.snapshot.engineName} (serverlessV1Restore.engineVersions)`);
   }
   try {
     await rds.send(new RestoreDBClusterFromSnapshotCommand({

@@ -1,5 +1,5 @@
 import { CreateDatabaseCommand, GlueClient, StartCrawlerCommand, UpdateCrawlerCommand } from '@aws-sdk/client-glue';
-import { catalogName } from '@snaplake/core';
+import { catalogName, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { exportRootKey } from './export-files';
 import { log } from './log';
@@ -19,7 +19,7 @@ export interface CrawlerSettings {
 /** The stage's crawler is running for another export: the workflow waits and retries. */
 export class CrawlerBusyError extends WorkflowError {
   constructor(message: string) {
-    super('CrawlerBusy', message);
+    super(WORKFLOW_ERRORS.crawlerBusy, message);
   }
 }
 
@@ -55,7 +55,7 @@ export async function startCrawler(glue: GlueClient, input: StartCrawlerInput, s
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'CrawlerRunningException') throw new CrawlerBusyError(`crawler ${settings.crawlerName} is running; the export ${input.exportTaskIdentifier} waits for it`);
-    if (name === 'EntityNotFoundException') throw new WorkflowError('CrawlerMissing', `crawler ${settings.crawlerName} does not exist: the stage was deployed without catalog: 'crawler'`);
+    if (name === 'EntityNotFoundException') throw new WorkflowError(WORKFLOW_ERRORS.crawlerMissing, `crawler ${settings.crawlerName} does not exist: the stage was deployed without catalog: 'crawler'`);
     throw error;
   }
   log.info('crawler started', { crawlerName: settings.crawlerName, databaseName, path });

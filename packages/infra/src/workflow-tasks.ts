@@ -1,3 +1,4 @@
+import { TRANSIENT_AWS_ERRORS } from '@snaplake/core';
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -7,7 +8,7 @@ import { SnaplakeFunction } from './snaplake-function';
 /** Errors that mean "try again": Lambda's own transient failures and AWS throttling. Every workflow task retries them. */
 export const TRANSIENT_ERRORS = [
   'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException',
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable',
+  ...TRANSIENT_AWS_ERRORS,
 ];
 
 /** The task input: JSONPath fields, or a path passed as it is (`"Parameters": "$.x"` is not valid ASL). */

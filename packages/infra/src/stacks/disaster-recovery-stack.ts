@@ -1,4 +1,4 @@
-import { DatabaseConfig, DisasterRecoveryConfig, RECOVERY_POINT_METRICS } from '@snaplake/core';
+import { DatabaseConfig, DisasterRecoveryConfig, RECOVERY_POINT_METRICS, SNAPSHOT_CREATED_EVENT_IDS, WORKFLOW_ERRORS } from '@snaplake/core';
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction } from '../workflow-tasks';
-import { allowPublishing, SNAPSHOT_CREATED_EVENT_IDS } from './export-pipeline-stack';
+import { allowPublishing } from './export-pipeline-stack';
 
 /** The alias of a stage's copy key in every destination region: the copy workflow names keys by it, so no ARN is copied by hand. */
 export function drKeyAlias(project: string, stageName: string): string {
@@ -224,7 +224,7 @@ export class DisasterRecoveryStack extends Stack {
       Validations.of(start.role).acknowledge(...rdsWildcards([this.region], anySnapshot));
       new events.Rule(this, 'SnapshotCreated', {
         description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,
-        eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: SNAPSHOT_CREATED_EVENT_IDS } },
+        eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] } },
         targets: [new targets.LambdaFunction(start.function, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: deadLetters })],
       });
     }
@@ -280,7 +280,7 @@ export class DisasterRecoveryStack extends Stack {
     const poll = props.pollInterval ?? Duration.minutes(5);
     const invoke = (name: string, fn: SnaplakeFunction, resultPath: string, inputPath?: string) =>
       invokeFunction(this, name, fn, { path: inputPath ?? '$' }, resultPath);
-    const notReady = { errors: ['NotReady'], interval: poll, backoffRate: 1, maxAttempts: 12 };
+    const notReady = { errors: [WORKFLOW_ERRORS.notReady], interval: poll, backoffRate: 1, maxAttempts: 12 };
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 
     const failed = new sfn.Fail(this, 'Failed', { error: 'CopyFailed', causePath: '$.error.Cause' });
@@ -299,7 +299,7 @@ export class DisasterRecoveryStack extends Stack {
     const quotaExceeded = new sfn.Fail(this, 'Quota exceeded', { error: 'CopyQuotaExceeded', cause: 'the destination region holds the most manual snapshots allowed and retention frees none' });
     copySnapshot.addCatch(pruneForRoom.next(new sfn.Choice(this, 'Room made?')
       .when(sfn.Condition.isPresent('$.pruned.deleted[0]'), copySnapshot)
-      .otherwise(quotaExceeded)), { errors: ['CopyQuotaExceeded'], resultPath: '$.quota' });
+      .otherwise(quotaExceeded)), { errors: [WORKFLOW_ERRORS.copyQuotaExceeded], resultPath: '$.quota' });
     const waitForCopy = new sfn.Wait(this, 'Wait for copy', { time: sfn.WaitTime.duration(poll) });
     const describeCopy = invoke('Describe copy', fns.describe, '$.copy').addRetry(notReady);
     const pruneCopies = invoke('Prune copies', fns.prune, '$.pruned');

@@ -1,4 +1,4 @@
-import { catalogName, StageConfig } from '@snaplake/core';
+import { catalogName, SNAPSHOT_CREATED_EVENT_IDS, StageConfig } from '@snaplake/core';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -21,9 +21,6 @@ export interface ExportPipelineStackProps extends StackProps {
   readonly exportBucket: s3.IBucket;
   readonly dataKey: kms.IKey;
 }
-
-/** RDS "snapshot created" events that start an export (automated and manual, instance and cluster). */
-export const SNAPSHOT_CREATED_EVENT_IDS = ['RDS-EVENT-0091', 'RDS-EVENT-0042', 'RDS-EVENT-0169', 'RDS-EVENT-0075'];
 
 /**
  * Exports snapshots of the configured databases and catalogs them: the export workflow, its
@@ -122,7 +119,7 @@ export class ExportPipelineStack extends Stack {
         eventPattern: {
           source: ['aws.rds'],
           detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'],
-          detail: { EventID: SNAPSHOT_CREATED_EVENT_IDS },
+          detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] },
         },
         targets: [new targets.LambdaFunction(this.startWorkflow.function, {
           deadLetterQueue: deadLetters,

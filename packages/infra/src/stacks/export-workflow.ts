@@ -1,5 +1,5 @@
-import { CatalogMode, DatabaseConfig, partnerPolicies, ServerlessV1RestoreConfig } from '@snaplake/core';
-import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CatalogMode, DatabaseConfig, deliveryDestinationArns, partnerPolicies, ServerlessV1RestoreConfig, WORKFLOW_ERRORS } from '@snaplake/core';
+import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
 import { SnaplakeFunction } from '../snaplake-function';
@@ -173,13 +174,13 @@ export class ExportWorkflow extends Construct {
       .addCatch(notifyFailure, catchAll);
     const waitForCluster = poll('Wait for temporary cluster');
     const checkCluster = invoke('Check temporary cluster', detour, { 'step': 'check-cluster', 'temporary.$': '$.temporary' }, '$.temporary')
-      .addRetry({ errors: ['NotReady'], interval: Duration.minutes(1), maxAttempts: 10 }).addCatch(notifyFailure, catchAll);
+      .addRetry({ errors: [WORKFLOW_ERRORS.notReady], interval: Duration.minutes(1), maxAttempts: 10 }).addCatch(notifyFailure, catchAll);
     const snapshot = invoke('Snapshot temporary cluster', detour, {
       'step': 'snapshot', 'snapshot.$': '$.snapshot', 'temporary.$': '$.temporary', 'executionArn.$': '$$.Execution.Id',
     }, '$.temporary').addCatch(notifyFailure, catchAll);
     const waitForSnapshot = poll('Wait for temporary snapshot');
     const checkSnapshot = invoke('Check temporary snapshot', detour, { 'step': 'check-snapshot', 'temporary.$': '$.temporary' }, '$.temporary')
-      .addRetry({ errors: ['NotReady'], interval: Duration.minutes(1), maxAttempts: 10 }).addCatch(notifyFailure, catchAll);
+      .addRetry({ errors: [WORKFLOW_ERRORS.notReady], interval: Duration.minutes(1), maxAttempts: 10 }).addCatch(notifyFailure, catchAll);
     const temporaryFailed = new sfn.Pass(this, 'Temporary resource failed', {
       parameters: { 'Error': 'TemporaryResourceFailed', 'Cause.$': "States.Format('temporary resource of the Serverless v1 export is {}', $.temporary.status)" },
       resultPath: '$.error',
@@ -334,10 +335,7 @@ export class ExportWorkflow extends Construct {
     const acks = [{ id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'Delivery reads the objects of an export, named by RDS.' }];
     for (const db of databases) {
       const { destination, prefix, kmsKeyArn } = db.delivery!;
-      const accessPoint = destination.startsWith('arn:');
-      const container = accessPoint ? destination : `arn:${stack.partition}:s3:::${destination}`;
-      const cleanPrefix = prefix.replace(/^\/+|\/+$/g, '');
-      const objects = `${container}${accessPoint ? '/object' : ''}/${cleanPrefix ? `${cleanPrefix}/` : ''}*`;
+      const { container, objects } = deliveryDestinationArns(destination, prefix, stack.partition);
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [container] }));
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
@@ -350,7 +348,7 @@ export class ExportWorkflow extends Construct {
       });
       new CfnOutput(Stack.of(this), `PartnerPolicy-${db.identifier}`, {
         description: `Statements the partner adds to ${destination} (and its KMS key) so deliveries of ${db.identifier} can write`,
-        value: JSON.stringify(partnerPolicies({ destination, prefix, kmsKeyArn, deliveryRoleArn: `arn:aws:iam::${stack.account}:role/${roleName}` })),
+        value: JSON.stringify(partnerPolicies({ destination, prefix, kmsKeyArn, deliveryRoleArn: deliveryRoleArn(stack, roleName) })),
       });
     }
     Validations.of(fn.role).acknowledge(...acks);
@@ -526,7 +524,12 @@ export class ExportWorkflow extends Construct {
     }, '$.export')
       // Five exports at most run in an account at once: wait (up to ~10 hours in all) for a free place.
       .addRetry({
-        errors: ['ExportLimitReached'], interval: Duration.minutes(5), backoffRate: 1.5, maxAttempts: 10, maxDelay: Duration.hours(1), jitterStrategy: sfn.JitterType.FULL,
+        errors: [WORKFLOW_ERRORS.exportLimitReached],
+        interval: Duration.minutes(5),
+        backoffRate: 1.5,
+        maxAttempts: 10,
+        maxDelay: Duration.hours(1),
+        jitterStrategy: sfn.JitterType.FULL,
       })
       .addCatch(notifyFailure, catchAll);
     const notifyStarted = notify('Notify started', {
@@ -538,7 +541,7 @@ export class ExportWorkflow extends Construct {
     });
     const waitForExport = new sfn.Wait(this, 'Wait for export', { time: sfn.WaitTime.duration(props.exportPollInterval ?? Duration.minutes(5)) });
     const describe = invoke('Describe export', this.describeExport, { 'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier' }, '$.export')
-      .addRetry({ errors: ['ExportNotFound'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 4 })
+      .addRetry({ errors: [WORKFLOW_ERRORS.exportNotFound], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 4 })
       .addCatch(notifyFailure, catchAll);
     const exportFailed = new sfn.Pass(this, 'Export failed', {
       parameters: { 'Error.$': "States.Format('Export{}', $.export.status)", 'Cause.$': "States.Format('export {} is {}: {}', $.snapshot.exportTaskIdentifier, $.export.status, $.export.failureCause)" },
@@ -560,7 +563,12 @@ export class ExportWorkflow extends Construct {
       }, '$.catalog')
         // One crawler serves the stage: an export waits while it crawls another.
         .addRetry({
-          errors: ['CrawlerBusy'], interval: Duration.minutes(1), backoffRate: 1.5, maxAttempts: 10, maxDelay: Duration.minutes(15), jitterStrategy: sfn.JitterType.FULL,
+          errors: [WORKFLOW_ERRORS.crawlerBusy],
+          interval: Duration.minutes(1),
+          backoffRate: 1.5,
+          maxAttempts: 10,
+          maxDelay: Duration.minutes(15),
+          jitterStrategy: sfn.JitterType.FULL,
         })
         .addCatch(notifyFailure, catchAll)
       : invoke('Register catalog', this.registerCatalog, {
@@ -595,4 +603,16 @@ export class ExportWorkflow extends Construct {
       .when(sfn.Condition.stringEquals('$.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(resolve))
       .otherwise(snapshotUnusable.next(notifyFailure)));
   }
+}
+
+/**
+ * The delivery role's ARN as the partner writes it into a policy: literal, in the partition of the
+ * stack's region (the CloudFormation output is read by people, not resolved by CloudFormation).
+ */
+function deliveryRoleArn(stack: Stack, roleName: string): string {
+  const partition = RegionInfo.get(stack.region).partition;
+  if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account) || !partition) {
+    throw new Error(`partner delivery needs the stack's account and region to be known, got ${stack.account} / ${stack.region}`);
+  }
+  return stack.formatArn({ partition, service: 'iam', region: '', account: stack.account, resource: 'role', resourceName: roleName });
 }

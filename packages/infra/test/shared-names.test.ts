@@ -1,0 +1,47 @@
+import { RECOVERY_POINT_METRICS, SCHEDULED_QUERY_METRICS, TRANSIENT_AWS_ERRORS, WORKFLOW_ERRORS } from '@snaplake/core';
+import { Template } from 'aws-cdk-lib/assertions';
+import { definitionOf } from './local-workflow';
+import { synthesized } from './synthesized';
+
+// Names a function writes and a workflow, alarm or policy of infra reads come from core; these tests
+// check the synthesized app against core's lists, so a name typed by hand in infra is caught.
+
+/** Every Retry and Catch of a state machine definition, with the state it sits on. */
+function errorMatchers(states: Record<string, any>): { state: string; errors: string[] }[] {
+  return Object.entries(states).flatMap(([name, state]) => [
+    ...[...(state.Retry ?? []), ...(state.Catch ?? [])].map((rule: any) => ({ state: name, errors: rule.ErrorEquals as string[] })),
+    ...(state.Branches ?? []).flatMap((branch: any) => errorMatchers(branch.States)),
+    ...(state.Iterator ? errorMatchers(state.Iterator.States) : []),
+    ...(state.ItemProcessor ? errorMatchers(state.ItemProcessor.States) : []),
+  ]);
+}
+
+const app = synthesized('full');
+const machines = app.stacks.filter((stack) => Object.values(stack.template.Resources ?? {}).some((r: any) => r.Type === 'AWS::StepFunctions::StateMachine'));
+
+test('every Retry and Catch matches an AWS error (States.*, Lambda.*, core\'s TRANSIENT_AWS_ERRORS) or one a function throws (WORKFLOW_ERRORS)', () => {
+  const ours = new Set<string>([...Object.values(WORKFLOW_ERRORS), ...TRANSIENT_AWS_ERRORS]);
+  expect(machines.length).toBeGreaterThanOrEqual(3);
+  const unknown = machines.flatMap((stack) => errorMatchers(definitionOf(Template.fromJSON(stack.template)).States)
+    .flatMap(({ state, errors }) => errors.filter((error) => !error.includes('.') && !ours.has(error)).map((error) => `${stack.id} "${state}": ${error}`)));
+  expect(unknown).toEqual([]);
+  // The workflows do rely on names of ours: the check above is not vacuous.
+  const matched = machines.flatMap((stack) => errorMatchers(definitionOf(Template.fromJSON(stack.template)).States).flatMap(({ errors }) => errors));
+  expect(matched).toEqual(expect.arrayContaining([WORKFLOW_ERRORS.exportLimitReached, WORKFLOW_ERRORS.notReady]));
+});
+
+test('alarms on snaplake metrics watch a namespace and name the functions emit', () => {
+  const emitted = new Set<string>([
+    RECOVERY_POINT_METRICS.newestCopyAgeHours,
+    SCHEDULED_QUERY_METRICS.duration,
+    SCHEDULED_QUERY_METRICS.bytesScanned,
+    SCHEDULED_QUERY_METRICS.failures,
+  ]);
+  const alarms = app.stacks.flatMap((stack) => Object.values(stack.template.Resources ?? {}).filter((r: any) => r.Type === 'AWS::CloudWatch::Alarm'
+    && typeof r.Properties.Namespace === 'string' && r.Properties.Namespace.startsWith('snaplake/')) as any[]);
+  expect(alarms.length).toBeGreaterThan(0);
+  for (const alarm of alarms) expect(emitted).toContain(alarm.Properties.MetricName);
+  const namespaces = new Set(app.stacks.flatMap((stack) => Object.values(stack.template.Resources ?? {})
+    .map((r: any) => r.Properties?.Environment?.Variables?.METRICS_NAMESPACE).filter(Boolean)));
+  for (const alarm of alarms) expect(namespaces).toContain(alarm.Properties.Namespace);
+});
