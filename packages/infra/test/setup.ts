@@ -17,5 +17,8 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 
 // The tests never read the example config or queries, which a user replaces with their own: every
 // test uses a fixture of test/fixtures. Code that falls back to the example reads these instead, and fails.
+// Only the delivery tests check the committed workflows and package.json files against the config in
+// use (whichever it is), which the user's SNAPLAKE_CONFIG names: it is kept for them.
+process.env.SNAPLAKE_CONFIG_IN_USE ??= process.env.SNAPLAKE_CONFIG ?? '';
 process.env.SNAPLAKE_CONFIG = `${__dirname}/fixtures/not-a-fixture/snaplake.config.json`;
 process.env.SNAPLAKE_QUERIES_DIR = `${__dirname}/fixtures/not-a-fixture/queries`;

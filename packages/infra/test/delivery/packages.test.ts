@@ -21,7 +21,7 @@ describe.each(PACKAGES)('the %s package', (name) => {
   });
 
   test('names the repository of the config in use (trusted publishing checks it), its homepage and issue tracker', () => {
-    const repository = deliveryRepository(join(packagesDir, '..'));
+    const repository = deliveryRepository(join(packagesDir, '..'), { SNAPLAKE_CONFIG: process.env.SNAPLAKE_CONFIG_IN_USE });
     if (!repository) {
       expect(manifest.repository).toBeUndefined();
       return;
