@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from '../../../../projenrc/delivery-workflows';
+import { deliveryWorkflows, EXAMPLE_CONFIG, renderWorkflow, snaplakeDeliveryOptions } from '../../../../projenrc/delivery-workflows';
 
 // actionlint (a current build that knows the `vars` context) as WebAssembly. Its package index also loads
 // a pretty printer on ESM-only chalk, which Jest cannot load: the linter module is taken by its path.
@@ -59,7 +59,7 @@ describe('the config named by SNAPLAKE_CONFIG', () => {
   test('every workflow names the config through the repository variable, the example as default', () => {
     for (const f of files) {
       expect({ f, config: parse(committed[f]!).env.SNAPLAKE_CONFIG })
-        .toEqual({ f, config: "${{ github.workspace }}/${{ vars.SNAPLAKE_CONFIG || 'packages/infra/snaplake.config.json' }}" });
+        .toEqual({ f, config: `\${{ github.workspace }}/\${{ vars.SNAPLAKE_CONFIG || '${EXAMPLE_CONFIG}' }}` });
     }
   });
 
