@@ -185,6 +185,8 @@ core.package.addField('exports', {
 core.package.addField('typesVersions', { '*': { config: ['lib/config/index.d.ts'] } });
 // A committed, executable bin shim (as the CDK CLI's bin/cdk): npm links bins at install, before lib/ is built.
 core.addBins({ snaplake: 'bin/snaplake' });
+// Besides its code, core ships its bin shim and the config's JSON Schema (both named in package.json).
+core.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'bin/snaplake', 'snaplake.config.schema.json']);
 new TextFile(core, 'bin/snaplake', {
   executable: true,
   marker: false,

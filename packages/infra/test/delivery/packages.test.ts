@@ -12,12 +12,16 @@ describe.each(PACKAGES)('the %s package', (name) => {
   const dir = join(packagesDir, name);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 
-  test('ships only its compiled code and typings (no sources, tests or test reports)', () => {
+  test('ships only its compiled code and typings, and the files its package.json names (no sources, tests or test reports)', () => {
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
     expect(paths).toEqual(expect.arrayContaining(ALWAYS_SHIPPED));
-    expect(paths.filter((p) => !ALWAYS_SHIPPED.includes(p) && !/^lib\/.+(\.js|\.d\.ts)$/.test(p))).toEqual([]);
-    expect(manifest.files).toEqual(['lib/**/*.js', 'lib/**/*.d.ts']);
+    // The bin and the non-code export targets (core: its bin shim and the config's JSON Schema).
+    const named = [...Object.values(manifest.bin ?? {}), ...Object.values(manifest.exports ?? {}).filter((t): t is string => typeof t === 'string')]
+      .map((p) => String(p).replace(/^\.\//, '')).filter((p) => !p.startsWith('lib/'));
+    expect(paths).toEqual(expect.arrayContaining(named));
+    expect(paths.filter((p) => !ALWAYS_SHIPPED.includes(p) && !named.includes(p) && !/^lib\/.+(\.js|\.d\.ts)$/.test(p))).toEqual([]);
+    expect(manifest.files.slice(0, 2)).toEqual(['lib/**/*.js', 'lib/**/*.d.ts']);
   });
 
   test('names the repository of the config in use (trusted publishing checks it), its homepage and issue tracker', () => {
