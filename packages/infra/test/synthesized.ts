@@ -175,13 +175,10 @@ function synthesize(name: string, dir: string): Synthesis | { error: string } {
   const queriesDir = join(FIXTURES_DIR, name, 'queries');
   const assemblyDir = join(dir, 'assembly');
   mkdirSync(dir, { recursive: true });
-  const env = { queries: process.env.SNAPLAKE_QUERIES_DIR, validation: process.env.CDK_VALIDATION };
+  const validation = process.env.CDK_VALIDATION;
   try {
     const config = infra.loadSnaplakeConfig(fixtureConfigPath(name));
-    process.env.SNAPLAKE_QUERIES_DIR = existsSync(queriesDir) ? queriesDir : emptyDir(dir);
-    const { app } = (infra.buildApp as (...args: unknown[]) => ReturnType<typeof infra.buildApp>)(config, assemblyDir, {
-      queriesDir: existsSync(queriesDir) ? queriesDir : undefined,
-    });
+    const { app } = infra.buildApp(config, assemblyDir, { queriesDir: existsSync(queriesDir) ? queriesDir : undefined });
     const stacks = infra.stacksIn(app);
     const findings = new Map(stacks.map((stack) => [stack.node.path, infra.nagFindings(stack)]));
     const acknowledgements: Acknowledgement[] = [];
@@ -217,18 +214,7 @@ function synthesize(name: string, dir: string): Synthesis | { error: string } {
   } catch (error) {
     return { error: `fixture app '${name}' (${fixtureConfigPath(name)}) could not be synthesized: ${(error as Error).stack ?? error}` };
   } finally {
-    restore('SNAPLAKE_QUERIES_DIR', env.queries);
-    restore('CDK_VALIDATION', env.validation);
+    if (validation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = validation;
   }
-}
-
-function emptyDir(dir: string): string {
-  const empty = join(dir, 'no-queries');
-  mkdirSync(empty, { recursive: true });
-  return empty;
-}
-
-function restore(variable: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[variable];
-  else process.env[variable] = value;
 }
