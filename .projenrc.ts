@@ -293,6 +293,14 @@ infra.gitignore.exclude('cdk.out/');
 root.testTask.reset('node scripts/run-tests.mjs');
 root.addTask('synth', { description: 'Synthesizes every stage with cdk-nag', exec: 'nx run infra:synth --outputStyle=static' });
 root.addTask('lint', { exec: 'nx run-many -t lint --outputStyle=static' });
+root.addTask('query-input', {
+  description: 'Prints the input that runs one scheduled query of a stage now: query-input <stage> <query> [--at <date-time>] (docs/scheduled-queries.md)',
+  steps: [
+    // Build output goes to stderr: stdout is the input, for `> run.json`.
+    { exec: 'nx run infra:build --outputStyle=static 1>&2' },
+    { exec: 'node packages/infra/lib/query-input-cli.js', receiveArgs: true },
+  ],
+});
 root.compileTask.reset('nx run-many -t build --outputStyle=static');
 root.addTask('bench', {
   description: 'Runs every benchmark in bench/ (figures go to BENCHMARKS.md; no benchmark is a test)',

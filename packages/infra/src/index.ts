@@ -15,3 +15,5 @@ export * from './stacks/github-oidc-stack';
 export * from './stacks/disaster-recovery-stack';
 export * from './athena-workgroup';
 export * from './workflow-tasks';
+export * from './query-run-input';
+export * from './query-input';

@@ -28,7 +28,7 @@ export class SnaplakeStage extends Stage {
 
   constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
     super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
-    const stackName = (name: string) => `${props.project}-${props.stage.name}-${name}`;
+    const stackName = (name: string) => stageStackName(props.project, props.stage.name, name);
     this.storage = new DataLakeStorageStack(this, 'Storage', { project: props.project, stage: props.stage, stackName: stackName('storage') });
     this.exportPipeline = new ExportPipelineStack(this, 'ExportPipeline', {
       project: props.project,
@@ -79,4 +79,9 @@ export class SnaplakeStage extends Stage {
       for (const keys of this.drKeys) this.disasterRecovery.addStackDependency(keys);
     }
   }
+}
+
+/** The CloudFormation name of one of a stage's stacks: `<project>-<stage>-<stack>`, such as `snaplake-prod-scheduled-queries`. */
+export function stageStackName(project: string, stageName: string, stack: string): string {
+  return `${project}-${stageName}-${stack}`;
 }

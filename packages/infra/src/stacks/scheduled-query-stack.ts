@@ -1,6 +1,6 @@
 import { IAthenaRdsConnector } from '@snaplake/connector';
 import { QueryDefinition, SCHEDULED_QUERY_METRICS } from '@snaplake/core';
-import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -16,6 +16,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { snaplakeWorkgroup } from '../athena-workgroup';
 import { wildcardOnArnOf } from '../nag';
+import { queryRunInput, SCHEDULED_TIME_PLACEHOLDER } from '../query-run-input';
 import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing } from './export-pipeline-stack';
@@ -33,6 +34,9 @@ export interface ScheduledQueryStackProps extends StackProps {
   /** Connectors whose catalogs queries may name; the runner gets `grantQuery` on those it uses. */
   readonly connectors?: readonly IAthenaRdsConnector[];
 }
+
+/** The stack output holding the ARN of the workflow that runs queries. */
+export const RUNS_STATE_MACHINE_OUTPUT = 'RunsStateMachineArn';
 
 /** Times a failed-but-retryable query (Athena's `AthenaError.Retryable`) is run in all. */
 const QUERY_ATTEMPTS = 3;
@@ -139,6 +143,8 @@ export class ScheduledQueryStack extends Stack {
       logs: { destination: new logs.LogGroup(this, 'RunLogs', { retention: logs.RetentionDays.ONE_YEAR }), level: sfn.LogLevel.ALL, includeExecutionData: false },
       comment: `snaplake ${props.stageName}: one run of a scheduled query`,
     });
+    // On-demand runs (`npm run query-input`) start this workflow; its ARN is read from this output.
+    new CfnOutput(this, RUNS_STATE_MACHINE_OUTPUT, { value: this.stateMachine.stateMachineArn, description: 'Start an execution to run a query now (docs/scheduled-queries.md)' });
     allowPublishing(this.stateMachine.role, props.notificationsKey);
     Validations.of(this.stateMachine).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
@@ -167,19 +173,7 @@ export class ScheduledQueryStack extends Stack {
       target: {
         arn: this.stateMachine.stateMachineArn,
         roleArn: schedulerRole.roleArn,
-        input: JSON.stringify({
-          query: {
-            name: query.name,
-            sql: query.sql,
-            catalog: query.catalog,
-            database: query.database,
-            workgroup: query.workgroup,
-            parameters: query.parameters,
-            timezone: query.timezone,
-            keepLatest: query.keepLatest,
-          },
-          scheduledTime: '<aws.scheduler.scheduled-time>',
-        }),
+        input: JSON.stringify(queryRunInput(query, SCHEDULED_TIME_PLACEHOLDER)),
         retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 },
         deadLetterConfig: { arn: deadLetters.queueArn },
       },
