@@ -13,7 +13,7 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import {
-  copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
+  copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
   newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue, WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
@@ -129,6 +129,36 @@ export async function createSnapshot(rds: RDSClient, of: { databaseIdentifier: s
     if (name === 'SnapshotQuotaExceededFault') throw new CopyQuotaExceededError(`the source region holds the most manual snapshots allowed; ${of.databaseIdentifier} was not snapshotted`);
     throw error;
   }
+}
+
+/**
+ * Deletes the manual snapshot a DR `snapshotSchedule` made, once every copy of it is available: it
+ * served only as the copies' source, and kept it would fill the manual-snapshot quota in about 100
+ * days. Only a snapshot named snaplake-dr-source-* *and* tagged snaplake:dr-source is ever deleted.
+ */
+export async function deleteSourceSnapshot(
+  rds: RDSClient, snapshot: Pick<ResolvedSnapshot, 'identifier' | 'kind'>,
+): Promise<{ deleted: boolean; reason?: string }> {
+  if (typeof snapshot?.identifier !== 'string' || (snapshot.kind !== 'instance' && snapshot.kind !== 'cluster')) {
+    throw new InvalidInputError('deleteSourceSnapshot: expected the planned snapshot with identifier and kind');
+  }
+  if (!snapshot.identifier.startsWith(DR_SOURCE_PREFIX)) return { deleted: false, reason: `${snapshot.identifier} is not a DR source snapshot` };
+  try {
+    const id = snapshot.identifier;
+    const tags = snapshot.kind === 'instance'
+      ? (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots?.[0]?.TagList
+      : (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }))).DBClusterSnapshots?.[0]?.TagList;
+    if (tagsOf(tags)[DR_SOURCE_TAG] !== 'true') return { deleted: false, reason: `${snapshot.identifier} lacks the ${DR_SOURCE_TAG} tag; left alone` };
+    if (snapshot.kind === 'instance') await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshot.identifier }));
+    else await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshot.identifier }));
+  } catch (error) {
+    // Already gone: a retried step, or deleted by hand.
+    const gone = ['DBSnapshotNotFoundFault', 'DBClusterSnapshotNotFoundFault'].includes(awsErrorName(error) ?? '');
+    if (gone) return { deleted: false, reason: 'already deleted' };
+    throw error;
+  }
+  log.info('DR source snapshot deleted', { identifier: snapshot.identifier });
+  return { deleted: true };
 }
 
 export interface CopyStatus {

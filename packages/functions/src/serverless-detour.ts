@@ -135,11 +135,18 @@ export async function cleanUpTemporary(
 
 /**
  * Scheduled: deletes temporary clusters and snapshots older than `maxAgeHours` whose execution is no
- * longer running (orphans of a crash or a cleanup that failed), and reports what it deleted.
+ * longer running (orphans of a crash or a cleanup that failed), and reports what it deleted. With
+ * `stateMachineName`, resources of another workflow (another stage in the same account and region)
+ * are left to that stage's sweeper: this one may not even read their executions.
  */
-export async function sweepTemporary(rds: RDSClient, sfn: SFNClient, maxAgeHours: number, now: Date = new Date()): Promise<{ deleted: string[] }> {
+export async function sweepTemporary(
+  rds: RDSClient, sfn: SFNClient, maxAgeHours: number, now: Date = new Date(), stateMachineName?: string,
+): Promise<{ deleted: string[]; othersLeft: string[] }> {
   const cutoff = now.getTime() - maxAgeHours * 3_600_000;
   const deleted: string[] = [];
+  const othersLeft: string[] = [];
+  // arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>
+  const ours = (executionArn: string | undefined) => stateMachineName === undefined || executionArn?.split(':')[6] === stateMachineName;
   const running = async (executionArn: string | undefined) => {
     if (!executionArn) return false;
     const described = await describeOrUndefined(() => sfn.send(new DescribeExecutionCommand({ executionArn })), ['ExecutionDoesNotExist']);
@@ -151,7 +158,12 @@ export async function sweepTemporary(rds: RDSClient, sfn: SFNClient, maxAgeHours
     const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }));
     for (const s of page.DBClusterSnapshots ?? []) {
       const t = tagsOf(s.TagList);
-      if (t[TEMPORARY_TAG] !== 'true' || (s.SnapshotCreateTime?.getTime() ?? now.getTime()) > cutoff || await running(t[EXECUTION_TAG])) continue;
+      if (t[TEMPORARY_TAG] !== 'true' || (s.SnapshotCreateTime?.getTime() ?? now.getTime()) > cutoff) continue;
+      if (!ours(t[EXECUTION_TAG])) {
+        othersLeft.push(s.DBClusterSnapshotIdentifier ?? '');
+        continue;
+      }
+      if (await running(t[EXECUTION_TAG])) continue;
       await ignoreNotFound(() => rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier })));
       deleted.push(s.DBClusterSnapshotIdentifier ?? '');
     }
@@ -162,14 +174,19 @@ export async function sweepTemporary(rds: RDSClient, sfn: SFNClient, maxAgeHours
     const page: DescribeDBClustersCommandOutput = await rds.send(new DescribeDBClustersCommand({ Marker: clusterMarker }));
     for (const c of page.DBClusters ?? []) {
       const t = tagsOf(c.TagList);
-      if (t[TEMPORARY_TAG] !== 'true' || (c.ClusterCreateTime?.getTime() ?? now.getTime()) > cutoff || await running(t[EXECUTION_TAG])) continue;
+      if (t[TEMPORARY_TAG] !== 'true' || (c.ClusterCreateTime?.getTime() ?? now.getTime()) > cutoff) continue;
+      if (!ours(t[EXECUTION_TAG])) {
+        othersLeft.push(c.DBClusterIdentifier ?? '');
+        continue;
+      }
+      if (await running(t[EXECUTION_TAG])) continue;
       await ignoreNotFound(() => rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: c.DBClusterIdentifier, SkipFinalSnapshot: true })));
       deleted.push(c.DBClusterIdentifier ?? '');
     }
     clusterMarker = page.Marker;
   } while (clusterMarker);
-  log.info('temporary resources swept', { deleted });
-  return { deleted };
+  log.info('temporary resources swept', { deleted, othersLeft });
+  return { deleted, othersLeft };
 }
 
 const NOT_FOUND = ['DBClusterNotFoundFault', 'DBClusterSnapshotNotFoundFault'];

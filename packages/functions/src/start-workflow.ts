@@ -1,6 +1,6 @@
 import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { createdSnapshotOf, exportTaskIdentifier, InvalidEventError, parseRdsEvent } from '@snaplake/core';
+import { createdSnapshotOf, DR_SOURCE_PREFIX, executionName as executionNameOf, InvalidEventError, parseRdsEvent } from '@snaplake/core';
 import { awsErrorName } from './errors';
 import { log } from './log';
 
@@ -21,7 +21,8 @@ export type StartWorkflowResult =
  * Events of other databases, and other events, are ignored with a reason.
  */
 export async function startWorkflow(
-  clients: { rds: RDSClient; sfn: SFNClient }, event: unknown, settings: { stateMachineArn: string; databases: readonly WatchedDatabase[] },
+  clients: { rds: RDSClient; sfn: SFNClient }, event: unknown,
+  settings: { stateMachineArn: string; databases: readonly WatchedDatabase[]; exportIdScope?: string },
 ): Promise<StartWorkflowResult> {
   let parsed;
   try {
@@ -33,6 +34,10 @@ export async function startWorkflow(
   }
   const snapshot = createdSnapshotOf(parsed);
   if (!snapshot) return ignored(`${parsed.eventId} does not announce a created snapshot`);
+  // Made by a DR snapshotSchedule only to be copied, then deleted: the same data as the database's own snapshots.
+  if (snapshot.snapshotIdentifier.startsWith(DR_SOURCE_PREFIX)) {
+    return ignored(`snapshot ${snapshot.snapshotIdentifier} is a disaster-recovery source snapshot, made to be copied and then deleted; it is not exported`);
+  }
   const database = await databaseOf(clients.rds, snapshot.kind, snapshot.snapshotIdentifier);
   if (database === undefined) return ignored(`snapshot ${snapshot.snapshotIdentifier} no longer exists`);
   const watched = settings.databases.find((d) => d.identifier === database && d.kind === snapshot.kind);
@@ -40,7 +45,7 @@ export async function startWorkflow(
   if (snapshot.origin === 'aws-backup' && !watched.includeAwsBackupSnapshots) {
     return ignored(`snapshot ${snapshot.snapshotIdentifier} was made by AWS Backup and includeAwsBackupSnapshots is off for ${database}`);
   }
-  const executionName = exportTaskIdentifier(snapshot.snapshotIdentifier);
+  const executionName = executionNameOf(snapshot.snapshotIdentifier, settings.exportIdScope);
   try {
     await clients.sfn.send(new StartExecutionCommand({
       stateMachineArn: settings.stateMachineArn,

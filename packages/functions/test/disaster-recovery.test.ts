@@ -4,6 +4,7 @@ import {
   CreateDBClusterSnapshotCommand,
   CreateDBSnapshotCommand,
   DBSnapshotAlreadyExistsFault,
+  DeleteDBClusterSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBSnapshotsCommand,
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { copySnapshotIdentifier, DR_COPY_TAG } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
-import { copySnapshot, CopyQuotaExceededError, CopyRejectedError, NO_COPY_AGE_HOURS, NotReadyError, planCopies, pruneCopies, reportRecoveryPoints } from '../src';
+import { copySnapshot, CopyQuotaExceededError, CopyRejectedError, deleteSourceSnapshot, NO_COPY_AGE_HOURS, NotReadyError, planCopies, pruneCopies, reportRecoveryPoints } from '../src';
 
 const rds = mockClient(RDSClient);
 const client = new RDSClient({ region: 'eu-central-1' });
@@ -192,5 +193,28 @@ describe('reportRecoveryPoints', () => {
     ]);
     expect(JSON.parse(lines[0]!)).toMatchObject({ Database: 'orders-db', Region: 'eu-central-1', NewestCopyAgeHours: 12 });
     central.restore();
+  });
+});
+
+describe('deleteSourceSnapshot (issue 14 #11)', () => {
+  const source = 'snaplake-dr-source-billing-cluster-2026-11-21t02-00-1a2b3c4d';
+
+  test('deletes the scheduled source snapshot once its copies are available', async () => {
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: source, TagList: [{ Key: 'snaplake:dr-source', Value: 'true' }] }] });
+    rds.on(DeleteDBClusterSnapshotCommand).resolves({});
+    await expect(deleteSourceSnapshot(client, { identifier: source, kind: 'cluster' })).resolves.toEqual({ deleted: true });
+    expect(rds.commandCalls(DeleteDBClusterSnapshotCommand)[0]!.args[0].input).toEqual({ DBClusterSnapshotIdentifier: source });
+  });
+
+  test('never deletes a snapshot that is not snaplake\'s DR source (by name and by tag)', async () => {
+    await expect(deleteSourceSnapshot(client, { identifier: 'rds:orders-db-2026-11-21-03-05', kind: 'instance' })).resolves.toMatchObject({ deleted: false });
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'snaplake-dr-source-x', TagList: [] }] });
+    await expect(deleteSourceSnapshot(client, { identifier: 'snaplake-dr-source-x', kind: 'instance' })).resolves.toMatchObject({ deleted: false });
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a source already gone is not an error', async () => {
+    rds.on(DescribeDBSnapshotsCommand).rejects(Object.assign(new Error('gone'), { name: 'DBSnapshotNotFoundFault' }));
+    await expect(deleteSourceSnapshot(client, { identifier: 'snaplake-dr-source-x', kind: 'instance' })).resolves.toEqual({ deleted: false, reason: 'already deleted' });
   });
 });

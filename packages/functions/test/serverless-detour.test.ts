@@ -120,6 +120,24 @@ describe('Serverless v1 detour', () => {
     rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterIdentifier: 'tmp-cluster', ClusterCreateTime: old, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: 'done' }] }] });
     sfn.on(DescribeExecutionCommand, { executionArn: 'done' }).resolves({ status: 'FAILED' } as never);
     sfn.on(DescribeExecutionCommand, { executionArn: 'running' }).resolves({ status: 'RUNNING' } as never);
-    await expect(sweepTemporary(client, new SFNClient({}), 6, now)).resolves.toEqual({ deleted: ['tmp-old-done', 'tmp-cluster'] });
+    await expect(sweepTemporary(client, new SFNClient({}), 6, now)).resolves.toEqual({ deleted: ['tmp-old-done', 'tmp-cluster'], othersLeft: [] });
+  });
+
+  test('the sweeper leaves another stage\'s temporary resources alone and never asks about their executions (To settle)', async () => {
+    const now = new Date('2026-11-21T12:00:00Z');
+    const old = new Date('2026-11-20T00:00:00Z');
+    const execution = (machine: string) => `arn:aws:states:eu-west-1:111111111111:execution:${machine}:run-1`;
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({
+      DBClusterSnapshots: [
+        { DBClusterSnapshotIdentifier: 'tmp-prod', SnapshotCreateTime: old, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: execution('snaplake-prod-exports') }] },
+        { DBClusterSnapshotIdentifier: 'tmp-dev', SnapshotCreateTime: old, TagList: [...ours.slice(0, 1), { Key: 'snaplake:execution', Value: execution('snaplake-dev-exports') }] },
+      ],
+    });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    // Step Functions refuses this role another stage's executions.
+    sfn.on(DescribeExecutionCommand, { executionArn: execution('snaplake-prod-exports') }).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    sfn.on(DescribeExecutionCommand, { executionArn: execution('snaplake-dev-exports') }).resolves({ status: 'SUCCEEDED' } as never);
+    await expect(sweepTemporary(client, new SFNClient({}), 6, now, 'snaplake-dev-exports')).resolves.toEqual({ deleted: ['tmp-dev'], othersLeft: ['tmp-prod'] });
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(1);
   });
 });

@@ -1,6 +1,9 @@
-import { DBSnapshotNotFoundFault, DescribeExportTasksCommand, ExportTaskAlreadyExistsFault, KMSKeyNotAccessibleFault, RDSClient, StartExportTaskCommand } from '@aws-sdk/client-rds';
+import {
+  DBSnapshotNotFoundFault, DescribeExportTasksCommand, ExportTaskAlreadyExistsFault, ExportTaskNotFoundFault, KMSKeyNotAccessibleFault, RDSClient,
+  StartExportTaskCommand,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ExportLimitReachedError, ExportRejectedError, InvalidInputError, startExport } from '../src';
+import { ExportLimitReachedError, ExportRejectedError, findExport, InvalidInputError, startExport } from '../src';
 
 const rds = mockClient(RDSClient);
 const client = new RDSClient({ region: 'eu-west-1' });
@@ -12,6 +15,9 @@ const destination = {
   exportRoleArn: 'arn:aws:iam::111111111111:role/export',
   kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
 };
+
+const ours = { S3Bucket: destination.bucketName, S3Prefix: 'exports' };
+const exists = () => new ExportTaskAlreadyExistsFault({ message: 'exists', $metadata: {} });
 
 beforeEach(() => rds.reset());
 beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
@@ -35,7 +41,7 @@ describe('startExport', () => {
   test('a duplicate event joins the running export instead of failing', async () => {
     rds.on(StartExportTaskCommand).rejects(new ExportTaskAlreadyExistsFault({ message: 'exists', $metadata: {} }));
     rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: input.exportTaskIdentifier })
-      .resolves({ ExportTasks: [{ ExportTaskIdentifier: input.exportTaskIdentifier, SourceArn: snapshotArn, Status: 'IN_PROGRESS' }] });
+      .resolves({ ExportTasks: [{ ExportTaskIdentifier: input.exportTaskIdentifier, SourceArn: snapshotArn, Status: 'IN_PROGRESS', ...ours }] });
     await expect(startExport(client, input, destination)).resolves.toEqual({
       exportTaskIdentifier: input.exportTaskIdentifier, status: 'IN_PROGRESS', joined: true,
     });
@@ -43,7 +49,7 @@ describe('startExport', () => {
 
   test('an id already used by another snapshot is rejected, never joined', async () => {
     rds.on(StartExportTaskCommand).rejects(new ExportTaskAlreadyExistsFault({ message: 'exists', $metadata: {} }));
-    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ SourceArn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:other', Status: 'COMPLETE' }] });
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ SourceArn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:other', Status: 'COMPLETE', ...ours }] });
     await expect(startExport(client, input, destination)).rejects.toThrow(/already used by an export of .*snapshot:other/);
   });
 
@@ -79,5 +85,62 @@ describe('startExport', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(message);
     expect(rds.calls()).toHaveLength(0);
+  });
+
+  test('a FAILED or CANCELED attempt is never joined: the next attempt id is started (issue 14 #3)', async () => {
+    const a2 = `${input.exportTaskIdentifier}-a2`;
+    const a3 = `${input.exportTaskIdentifier}-a3`;
+    rds.on(StartExportTaskCommand, { ExportTaskIdentifier: input.exportTaskIdentifier }).rejects(exists());
+    rds.on(StartExportTaskCommand, { ExportTaskIdentifier: a2 }).rejects(exists());
+    rds.on(StartExportTaskCommand, { ExportTaskIdentifier: a3 }).resolves({ Status: 'STARTING' });
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: input.exportTaskIdentifier }).resolves({ ExportTasks: [{ SourceArn: snapshotArn, Status: 'FAILED', ...ours }] });
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: a2 }).resolves({ ExportTasks: [{ SourceArn: snapshotArn, Status: 'CANCELED', ...ours }] });
+    await expect(startExport(client, input, destination)).resolves.toEqual({ exportTaskIdentifier: a3, status: 'STARTING', joined: false });
+    expect(a3.length).toBeLessThanOrEqual(60);
+  });
+
+  test('a re-run joins the attempt that is running or COMPLETE', async () => {
+    const a2 = `${input.exportTaskIdentifier}-a2`;
+    rds.on(StartExportTaskCommand).rejects(exists());
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: input.exportTaskIdentifier }).resolves({ ExportTasks: [{ SourceArn: snapshotArn, Status: 'FAILED', ...ours }] });
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: a2 }).resolves({ ExportTasks: [{ SourceArn: snapshotArn, Status: 'COMPLETE', ...ours }] });
+    await expect(startExport(client, input, destination)).resolves.toEqual({ exportTaskIdentifier: a2, status: 'COMPLETE', joined: true });
+  });
+
+  test('an export with this id writing to another bucket or prefix (another stage) is never joined (issue 14 #5)', async () => {
+    rds.on(StartExportTaskCommand).rejects(exists());
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ SourceArn: snapshotArn, Status: 'COMPLETE', S3Bucket: 'snaplake-prod-exports', S3Prefix: 'exports' }] });
+    await expect(startExport(client, input, destination)).rejects.toThrow(/already used by an export to s3:\/\/snaplake-prod-exports\/exports, not to this stage's s3:\/\/snaplake-dev-exports\/exports/);
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ SourceArn: snapshotArn, Status: 'COMPLETE', S3Bucket: destination.bucketName, S3Prefix: 'other' }] });
+    await expect(startExport(client, input, destination)).rejects.toBeInstanceOf(ExportRejectedError);
+  });
+
+  test('a detour joins the export of an earlier run\'s temporary snapshot; a plain export does not', async () => {
+    const temporary = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-1a2b3c4d';
+    rds.on(StartExportTaskCommand).rejects(exists());
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ SourceArn: temporary, Status: 'IN_PROGRESS', ...ours }] });
+    const other = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-ffffffff';
+    await expect(startExport(client, { ...input, snapshotArn: other, viaTemporarySnapshot: true }, destination))
+      .resolves.toMatchObject({ joined: true });
+    await expect(startExport(client, { ...input, snapshotArn: other }, destination)).rejects.toBeInstanceOf(ExportRejectedError);
+  });
+});
+
+describe('findExport (before a Serverless v1 run restores a cluster, issue 14 #6)', () => {
+  const original = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:rds:legacy-2026-11-21';
+  const temporary = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-1a2b3c4d';
+
+  test('finds the running or complete export of an earlier run, never starting one', async () => {
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: input.exportTaskIdentifier })
+      .resolves({ ExportTasks: [{ SourceArn: temporary, Status: 'COMPLETE', ...ours }] });
+    await expect(findExport(client, { ...input, snapshotArn: original }, destination))
+      .resolves.toEqual({ found: true, exportTaskIdentifier: input.exportTaskIdentifier, status: 'COMPLETE', joined: true });
+    expect(rds.commandCalls(StartExportTaskCommand)).toHaveLength(0);
+  });
+
+  test('finds nothing when no attempt exists, or only failed ones', async () => {
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: input.exportTaskIdentifier }).resolves({ ExportTasks: [{ SourceArn: temporary, Status: 'FAILED', ...ours }] });
+    rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: `${input.exportTaskIdentifier}-a2` }).rejects(new ExportTaskNotFoundFault({ message: 'none', $metadata: {} }));
+    await expect(findExport(client, { ...input, snapshotArn: original }, destination)).resolves.toEqual({ found: false });
   });
 });

@@ -37,6 +37,17 @@ describe('startWorkflow', () => {
     });
   });
 
+  test('the execution is named per project and stage, as the export id is', async () => {
+    const result = await startWorkflow(clients, event('RDS-EVENT-0091', 'rds:orders-db-2026-11-21-03-05'), { ...settings, exportIdScope: 'snaplake-prod' });
+    expect(result).toMatchObject({ executionName: exportTaskIdentifier('rds:orders-db-2026-11-21-03-05', 'snaplake-prod') });
+  });
+
+  test('a DR source snapshot (RDS-EVENT-0042 of snaplake-dr-source-*) is not exported (issue 14 #11)', async () => {
+    const result = await startWorkflow(clients, event('RDS-EVENT-0042', 'snaplake-dr-source-orders-db-2026-11-21t02-00-1a2b3c4d'), settings);
+    expect(result).toEqual({ started: false, reason: expect.stringContaining('disaster-recovery source snapshot') });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
   test('the same event delivered 5 times starts one execution', async () => {
     sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: 'x' }).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
     const results = [];

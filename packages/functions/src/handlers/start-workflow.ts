@@ -18,5 +18,7 @@ function watchedDatabases(): WatchedDatabase[] {
 
 /** EventBridge target: start one export workflow per created snapshot of a watched database. */
 export async function handler(event: unknown): Promise<StartWorkflowResult> {
-  return startWorkflow({ rds, sfn }, event, { stateMachineArn: requiredEnv('STATE_MACHINE_ARN'), databases: watchedDatabases() });
+  return startWorkflow({ rds, sfn }, event, {
+    stateMachineArn: requiredEnv('STATE_MACHINE_ARN'), databases: watchedDatabases(), exportIdScope: process.env.EXPORT_ID_SCOPE || undefined,
+  });
 }

@@ -8,5 +8,5 @@ const sfn = new SFNClient({});
 
 /** Scheduled: delete temporary clusters and snapshots left by executions that ended without cleaning up. */
 export async function handler() {
-  return sweepTemporary(rds, sfn, Number(requiredEnv('SWEEP_AFTER_HOURS')));
+  return sweepTemporary(rds, sfn, Number(requiredEnv('SWEEP_AFTER_HOURS')), new Date(), process.env.STATE_MACHINE_NAME || undefined);
 }
