@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseQueryFile, QueryDefinition, QueryDefinitionError, queryTargetProblem, StageConfig } from '@snaplake/core';
+import { catalogName, parseQueryFile, QueryDefinition, QueryDefinitionError, queryTargetProblem, StageConfig } from '@snaplake/core';
 
 /** The example scheduled queries, next to the example config: one SQL file each. */
 export const DEFAULT_QUERIES_DIR = join(__dirname, '..', 'queries');
@@ -10,7 +10,9 @@ type LoadedQuery = QueryDefinition & { readonly fileName: string };
 /**
  * Reads every `*.sql` file of the folder as a scheduled query for one stage: `{project}` and
  * `{stage}` in the header's database, catalog and workgroup are replaced, and queries limited to
- * other stages (`-- stages: ...`) are left out.
+ * other stages (`-- stages: ...`) are left out. In `database` they are replaced the way Glue
+ * database names are made (`my-lake` -> `my_lake`), so `{project}_{stage}_orders_db_shop` names the
+ * Glue database snaplake made; in `catalog` and `workgroup` they are replaced as written.
  * @throws QueryDefinitionError naming the file and the field.
  */
 export function loadQueries(
@@ -46,10 +48,12 @@ export function queriesForStage(
 function readQueries(dir: string, stage: string, project: string, show: (file: string) => string): LoadedQuery[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
   const fill = (value: string) => value.replace(/\{project\}/g, project).replace(/\{stage\}/g, stage);
+  const fillGlue = (value: string) => value.replace(/\{project\}/g, catalogName(project)).replace(/\{stage\}/g, catalogName(stage));
   const queries = files.map((file) => {
     const query = parseQueryFile(readFileSync(join(dir, file), 'utf8'), show(file));
     const workgroup = query.workgroup && fill(query.workgroup);
-    return { ...query, database: fill(query.database), catalog: fill(query.catalog), workgroup, fileName: show(file) };
+    const database = query.catalog === 'AwsDataCatalog' ? fillGlue(query.database) : fill(query.database);
+    return { ...query, database, catalog: fill(query.catalog), workgroup, fileName: show(file) };
   });
   const seen = new Map<string, string>();
   for (const query of queries) {

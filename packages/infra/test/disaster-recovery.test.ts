@@ -90,6 +90,7 @@ describe('copy workflow, executed locally from the synthesized definition', () =
       'Prune copies': (c) => ({ region: c.region, deleted: [], newestCopyAgeHours: 0 }),
       'Prune for room': (c) => ({ region: c.region, deleted: ['old'], newestCopyAgeHours: 0 }),
       'Notify failure': () => ({}),
+      'Delete source snapshot': () => ({ deleted: true }),
     };
     return runLocally(definition, { snapshotArn: snapshot('available').arn }, { ...defaults, ...handlers });
   }
@@ -146,6 +147,17 @@ describe('copy workflow, executed locally from the synthesized definition', () =
     });
     expect(error).toBeUndefined();
     expect(calls['Copy snapshot']!.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('a source snapshot the schedule made is deleted once every copy is available; any other is kept (issue 14 #11)', async () => {
+    const source = { ...snapshot('available'), identifier: 'snaplake-dr-source-orders-db-2026-11-21t02-00-1a2b3c4d' };
+    const scheduled = await run({ 'Plan copies': () => ({ snapshot: source, copies }) });
+    expect(scheduled.error).toBeUndefined();
+    expect(scheduled.calls['Delete source snapshot']).toEqual([{ deleteSource: source }]);
+    const automated = await run({});
+    expect(automated.calls['Delete source snapshot']).toBeUndefined();
+    const failedCopy = await run({ 'Plan copies': () => ({ snapshot: source, copies }), 'Describe copy': (c) => ({ ...c, status: 'failed' }) });
+    expect(failedCopy.calls['Delete source snapshot']).toBeUndefined();
   });
 
   test('a copy that ends failed fails the workflow and notifies', async () => {

@@ -30,6 +30,8 @@ interface Scenario {
   crawl?: (input: unknown) => unknown;
   resolve?: (input: unknown) => unknown;
   start?: (input: unknown) => unknown;
+  /** Answers the detour's "Find existing export" (the start-export function with find: true). */
+  find?: (input: unknown) => unknown;
   describe?: (input: unknown) => unknown;
   register?: (input: unknown) => unknown;
 }
@@ -41,6 +43,7 @@ async function run(input: unknown, scenario: Scenario) {
   const { calls, error } = await runLocally(scenario.detour ? definitions.detour : definitions[scenario.catalog ?? 'metadata'], input, {
     'Resolve snapshot': scenario.resolve ?? (() => snapshot('available')),
     'Start export': scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false })),
+    'Find existing export': scenario.find ?? (() => ({ found: false })),
     'Describe export': scenario.describe ?? (() => exportStatus('COMPLETE')),
     'Register catalog': scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] })),
     'Start crawler': scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' })),
@@ -65,12 +68,24 @@ describe('export workflow, executed locally from the synthesized definition', ()
     const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {});
     expect(error).toBeUndefined();
     expect(calls['Resolve snapshot']).toEqual([{ snapshotArn: snapshot('available').arn }]);
-    expect(calls['Start export']).toEqual([{ snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier }]);
+    expect(calls['Start export']).toEqual([{ snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier, viaTemporarySnapshot: false }]);
     expect(calls['Register catalog']).toEqual([{
       exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z',
     }]);
     expect(notifications.map((n) => n.event)).toEqual(['export-started', 'export-completed']);
     expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: ['snaplake_dev_orders_db_shop.orders'] });
+  });
+
+  test('a re-run after a failed export waits for, catalogs and names the new attempt under the same snapshot (issue 14 #3)', async () => {
+    const attempt = `${snapshot('available').exportTaskIdentifier}-a2`;
+    const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {
+      start: () => ({ exportTaskIdentifier: attempt, status: 'STARTING', joined: false }),
+      describe: (input: any) => ({ ...exportStatus('COMPLETE'), exportTaskIdentifier: input.exportTaskIdentifier }),
+    });
+    expect(error).toBeUndefined();
+    expect(calls['Describe export']).toEqual([{ exportTaskIdentifier: attempt }]);
+    expect(calls['Register catalog']).toEqual([expect.objectContaining({ exportTaskIdentifier: attempt, snapshotTime: '2026-11-21T03:05:12.000Z' })]);
+    expect(notifications.map((n) => n.exportTaskIdentifier)).toEqual([attempt, attempt]);
   });
 
   test('the export is polled with Wait states until it is COMPLETE', async () => {
@@ -215,9 +230,25 @@ describe('export workflow, executed locally from the synthesized definition', ()
       const { error, calls } = await run({ snapshotArn: serverlessSnapshot.arn }, { resolve: () => serverlessSnapshot, detour: detour(['creating', 'available']) });
       expect(error).toBeUndefined();
       expect(calls['Check temporary cluster']).toHaveLength(2);
-      expect(calls['Start export']).toEqual([{ snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier }]);
+      expect(calls['Start export']).toEqual([{
+        snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier, viaTemporarySnapshot: true,
+      }]);
       expect(calls['Restore temporary cluster']![0]).toMatchObject({ step: 'restore', executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test' });
       expect(calls['Clean up temporary resources']).toHaveLength(1);
+    });
+
+    test('a second run for the same snapshot joins the first run\'s export and restores nothing (issue 14 #6)', async () => {
+      const { error, calls } = await run({ snapshotArn: serverlessSnapshot.arn }, {
+        resolve: () => serverlessSnapshot,
+        detour: detour([]),
+        find: () => ({ found: true, exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier, status: 'IN_PROGRESS', joined: true }),
+      });
+      expect(error).toBeUndefined();
+      expect(calls['Find existing export']).toEqual([{ find: true, snapshotArn: serverlessSnapshot.arn, exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier }]);
+      expect(calls['Restore temporary cluster']).toBeUndefined();
+      expect(calls['Start export']).toBeUndefined();
+      expect(calls['Register catalog']).toHaveLength(1);
+      expect(calls['Clean up temporary resources']).toBeUndefined();
     });
 
     test('a failed export still removes the temporary resources', async () => {

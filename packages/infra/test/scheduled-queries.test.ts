@@ -22,6 +22,12 @@ describe('loadQueries', () => {
     ]);
   });
 
+  test('{project} with a hyphen names the Glue database snaplake made, and the grant follows it (issue 14 #13)', () => {
+    const dir = queriesDir({ 'a.sql': '-- name: a\n-- schedule: rate(1 hour)\n-- database: {project}_{stage}_orders_db_shop\n-- workgroup: {project}-{stage}-scheduled\nSELECT 1' });
+    const [query] = loadQueries('prod', 'my-lake', dir);
+    expect(query).toMatchObject({ database: 'my_lake_prod_orders_db_shop', workgroup: 'my-lake-prod-scheduled' });
+  });
+
   test('a query limited to some stages is left out of the others', () => {
     const dir = queriesDir({ 'a.sql': '-- name: a\n-- schedule: rate(1 hour)\n-- database: db\n-- stages: prod\nSELECT 1' });
     expect(loadQueries('dev', 'p', dir)).toEqual([]);

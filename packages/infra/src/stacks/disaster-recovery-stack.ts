@@ -92,6 +92,12 @@ export class DisasterRecoveryStack extends Stack {
         actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
         resources: [...dbArns(this.region), rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')],
       }));
+      // Once copied, the source snapshot is deleted: only snaplake-dr-source-* carrying the snaplake:dr-source tag.
+      plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+        resources: [rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')],
+        conditions: { StringEquals: { 'aws:ResourceTag/snaplake:dr-source': 'true' } },
+      }));
     }
 
     const copy = new SnaplakeFunction(this, 'CopySnapshot', {
@@ -322,8 +328,15 @@ export class DisasterRecoveryStack extends Stack {
       parameters: { 'Error': 'SnapshotUnusable', 'Cause.$': "States.Format('snapshot {} is {}', $.plan.snapshot.identifier, $.plan.snapshot.status)" },
       resultPath: '$.error',
     });
+    // A snapshot the schedule made only to be copied is deleted once every copy is available (else the manual-snapshot quota fills).
+    const copied = new sfn.Succeed(this, 'Copied');
+    const deleteSource = invokeFunction(this, 'Delete source snapshot', fns.plan, { 'deleteSource.$': '$.plan.snapshot' }, '$.sourceDeleted')
+      .addCatch(notifyFailure, catchAll);
+    const afterCopies = new sfn.Choice(this, 'Source made for copying?')
+      .when(sfn.Condition.stringMatches('$.plan.snapshot.identifier', 'snaplake-dr-source-*'), deleteSource.next(copied))
+      .otherwise(copied);
     return readRequest.next(planCopies).next(new sfn.Choice(this, 'Snapshot ready?')
-      .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'available'), everyRegion.next(new sfn.Succeed(this, 'Copied')))
+      .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'available'), everyRegion.next(afterCopies))
       .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(planCopies))
       .otherwise(unusable.next(notifyFailure)));
   }

@@ -78,6 +78,7 @@ export class ExportPipelineStack extends Stack {
       exportRole: this.exportRole,
       notifications: this.notifications,
       glueDatabasePrefix,
+      exportIdScope: `${props.project}-${stage.name}`,
       exportRetentionDays: stage.exportRetentionDays,
       databases: stage.databases,
       catalog: stage.catalog,
@@ -94,6 +95,7 @@ export class ExportPipelineStack extends Stack {
       description: 'Starts one export workflow per created snapshot of a watched database',
       environment: {
         STATE_MACHINE_ARN: this.workflow.stateMachine.stateMachineArn,
+        EXPORT_ID_SCOPE: `${props.project}-${stage.name}`,
         WATCHED_DATABASES: JSON.stringify(watched.map(({ identifier, kind, includeAwsBackupSnapshots }) => ({
           identifier, kind, includeAwsBackupSnapshots,
         }))),

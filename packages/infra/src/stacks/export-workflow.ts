@@ -24,6 +24,8 @@ export interface ExportWorkflowProps {
   readonly notifications: sns.ITopic;
   /** Glue databases are named `<prefix>_<db identifier>_<database>`. */
   readonly glueDatabasePrefix: string;
+  /** `<project>-<stage>`: makes export task ids (unique per account and region) distinct per project and stage. */
+  readonly exportIdScope: string;
   readonly exportRetentionDays: number;
   readonly databases: readonly DatabaseConfig[];
   /** `metadata`: catalog from the export's own metadata; `crawler`: start a Glue crawler over the export. */
@@ -64,7 +66,7 @@ export class ExportWorkflow extends Construct {
     this.resolveSnapshot = new SnaplakeFunction(this, 'ResolveSnapshot', {
       handler: 'resolve-snapshot',
       description: 'Finds the snapshot to export (or the latest of a database) and its export task id',
-      environment: props.serverlessV1Restore ? { SERVERLESS_V1_RESTORE: 'on' } : undefined,
+      environment: { EXPORT_ID_PREFIX: props.exportIdScope, ...(props.serverlessV1Restore ? { SERVERLESS_V1_RESTORE: 'on' } : {}) },
     });
     this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -168,6 +170,7 @@ export class ExportWorkflow extends Construct {
     detour: SnaplakeFunction,
     invoke: (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) => sfn.TaskStateBase,
     exportIt: sfn.IChainable, notifyFailure: sfn.IChainable, catchAll: sfn.CatchProps, exportTheSnapshot: sfn.IChainable,
+    joinExisting: sfn.IChainable,
   ): sfn.IChainable {
     const poll = (name: string) => new sfn.Wait(this, name, { time: sfn.WaitTime.duration(Duration.minutes(2)) });
     const restore = invoke('Restore temporary cluster', detour, { 'step': 'restore', 'snapshot.$': '$.snapshot', 'executionArn.$': '$$.Execution.Id' }, '$.temporary')
@@ -185,8 +188,9 @@ export class ExportWorkflow extends Construct {
       parameters: { 'Error': 'TemporaryResourceFailed', 'Cause.$': "States.Format('temporary resource of the Serverless v1 export is {}', $.temporary.status)" },
       resultPath: '$.error',
     }).next(notifyFailure);
-    const exportTemporary = new sfn.Pass(this, 'Export the temporary snapshot', { parameters: { 'arn.$': '$.temporary.snapshotArn' }, resultPath: '$.exportSource' })
-      .next(exportIt);
+    const exportTemporary = new sfn.Pass(this, 'Export the temporary snapshot', {
+      parameters: { 'arn.$': '$.temporary.snapshotArn', 'temporary': true }, resultPath: '$.exportSource',
+    }).next(exportIt);
     const stillWorking = (path: string) => sfn.Condition.or(sfn.Condition.stringEquals(path, 'creating'), sfn.Condition.stringEquals(path, 'backing-up'),
       sfn.Condition.stringEquals(path, 'modifying'), sfn.Condition.stringEquals(path, 'pending'));
     const detourChain = restore.next(waitForCluster).next(checkCluster).next(new sfn.Choice(this, 'Temporary cluster ready?')
@@ -196,8 +200,14 @@ export class ExportWorkflow extends Construct {
         .otherwise(temporaryFailed)))
       .when(stillWorking('$.temporary.status'), waitForCluster)
       .otherwise(temporaryFailed));
+    // A second run for the same snapshot joins the first run's export instead of restoring another cluster.
+    const findExisting = invoke('Find existing export', this.startExport, {
+      'find': true, 'snapshotArn.$': '$.snapshot.arn', 'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+    }, '$.export').addCatch(notifyFailure, catchAll);
     return new sfn.Choice(this, 'Serverless v1?')
-      .when(sfn.Condition.stringEquals('$.snapshot.engineMode', 'serverless'), detourChain)
+      .when(sfn.Condition.stringEquals('$.snapshot.engineMode', 'serverless'), findExisting.next(new sfn.Choice(this, 'Already exported?')
+        .when(sfn.Condition.booleanEquals('$.export.found', true), joinExisting)
+        .otherwise(detourChain)))
       .otherwise(exportTheSnapshot);
   }
 
@@ -244,7 +254,8 @@ export class ExportWorkflow extends Construct {
       handler: 'sweep-temporary',
       description: 'Deletes temporary clusters and snapshots left behind by ended export executions',
       timeout: Duration.minutes(5),
-      environment: { SWEEP_AFTER_HOURS: String(restore.sweepAfterHours) },
+      // Only this workflow's temporary resources: another stage's executions are not this role's to read.
+      environment: { SWEEP_AFTER_HOURS: String(restore.sweepAfterHours), STATE_MACHINE_NAME: name },
     });
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'],
@@ -286,7 +297,7 @@ export class ExportWorkflow extends Construct {
     notifyFailure: sfn.IChainable,
     catchAll: sfn.CatchProps,
   ): sfn.IChainable {
-    const ref = { 'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier', 'databaseIdentifier.$': '$.snapshot.databaseIdentifier' };
+    const ref = { 'exportTaskIdentifier.$': '$.export.exportTaskIdentifier', 'databaseIdentifier.$': '$.snapshot.databaseIdentifier' };
     const plan = invoke('Deliver export', deliver, { step: 'plan', ...ref }, '$.delivery').addCatch(notifyFailure, catchAll);
     const inBatches = new sfn.DistributedMap(this, 'Deliver in batches', {
       itemReader: new sfn.S3ObjectsItemReader({ bucket: props.exportBucket, prefix: sfn.JsonPath.stringAt('$.delivery.sourcePrefix') }),
@@ -518,9 +529,11 @@ export class ExportWorkflow extends Construct {
       resultPath: '$.error',
     });
 
+    // A re-run after a FAILED or CANCELED export starts the next attempt id; every later step uses $.export.exportTaskIdentifier.
     const start = invoke('Start export', this.startExport, {
       'snapshotArn.$': '$.exportSource.arn',
       'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+      'viaTemporarySnapshot.$': '$.exportSource.temporary',
     }, '$.export')
       // Five exports at most run in an account at once: wait (up to ~10 hours in all) for a free place.
       .addRetry({
@@ -536,15 +549,15 @@ export class ExportWorkflow extends Construct {
       'event': 'export-started',
       'stage': props.stageName,
       'snapshot.$': '$.snapshot',
-      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+      'exportTaskIdentifier.$': '$.export.exportTaskIdentifier',
       'joined.$': '$.export.joined',
     });
     const waitForExport = new sfn.Wait(this, 'Wait for export', { time: sfn.WaitTime.duration(props.exportPollInterval ?? Duration.minutes(5)) });
-    const describe = invoke('Describe export', this.describeExport, { 'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier' }, '$.export')
+    const describe = invoke('Describe export', this.describeExport, { 'exportTaskIdentifier.$': '$.export.exportTaskIdentifier' }, '$.export')
       .addRetry({ errors: [WORKFLOW_ERRORS.exportNotFound], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 4 })
       .addCatch(notifyFailure, catchAll);
     const exportFailed = new sfn.Pass(this, 'Export failed', {
-      parameters: { 'Error.$': "States.Format('Export{}', $.export.status)", 'Cause.$': "States.Format('export {} is {}: {}', $.snapshot.exportTaskIdentifier, $.export.status, $.export.failureCause)" },
+      parameters: { 'Error.$': "States.Format('Export{}', $.export.status)", 'Cause.$': "States.Format('export {} is {}: {}', $.export.exportTaskIdentifier, $.export.status, $.export.failureCause)" },
       resultPath: '$.error',
     });
     const completed = {
@@ -552,13 +565,13 @@ export class ExportWorkflow extends Construct {
       'stage': props.stageName,
       'startedAt.$': '$$.Execution.StartTime',
       'snapshot.$': '$.snapshot',
-      'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+      'exportTaskIdentifier.$': '$.export.exportTaskIdentifier',
       'totalExtractedDataInGB.$': '$.export.totalExtractedDataInGB',
       'skippedByExport.$': '$.export.warningMessage',
     };
     const register = props.catalog === 'crawler'
       ? invoke('Start crawler', this.registerCatalog, {
-        'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+        'exportTaskIdentifier.$': '$.export.exportTaskIdentifier',
         'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
       }, '$.catalog')
         // One crawler serves the stage: an export waits while it crawls another.
@@ -572,7 +585,7 @@ export class ExportWorkflow extends Construct {
         })
         .addCatch(notifyFailure, catchAll)
       : invoke('Register catalog', this.registerCatalog, {
-        'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
+        'exportTaskIdentifier.$': '$.export.exportTaskIdentifier',
         'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
         'engine.$': '$.snapshot.engine',
         'snapshotTime.$': '$.snapshot.snapshotTime',
@@ -596,8 +609,12 @@ export class ExportWorkflow extends Construct {
       .otherwise(waitForExport));
 
     const exportIt = start.next(notifyStarted).next(exportLoop);
-    const exportTheSnapshot = new sfn.Pass(this, 'Export the snapshot', { parameters: { 'arn.$': '$.snapshot.arn' }, resultPath: '$.exportSource' }).next(exportIt);
-    const ready = detour ? this.serverlessDetour(detour, invoke, exportIt, notifyFailure, catchAll, exportTheSnapshot) : exportTheSnapshot;
+    const exportTheSnapshot = new sfn.Pass(this, 'Export the snapshot', {
+      parameters: { 'arn.$': '$.snapshot.arn', 'temporary': false }, resultPath: '$.exportSource',
+    }).next(exportIt);
+    const ready = detour
+      ? this.serverlessDetour(detour, invoke, exportIt, notifyFailure, catchAll, exportTheSnapshot, notifyStarted)
+      : exportTheSnapshot;
     return readRequest.next(resolve).next(new sfn.Choice(this, 'Snapshot ready?')
       .when(sfn.Condition.stringEquals('$.snapshot.status', 'available'), ready)
       .when(sfn.Condition.stringEquals('$.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(resolve))

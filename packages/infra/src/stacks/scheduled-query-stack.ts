@@ -1,5 +1,5 @@
 import { IAthenaRdsConnector } from '@snaplake/connector';
-import { QueryDefinition, SCHEDULED_QUERY_METRICS } from '@snaplake/core';
+import { QueryDefinition, SCHEDULED_QUERY_METRICS, scheduleName } from '@snaplake/core';
 import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -165,7 +165,8 @@ export class ScheduledQueryStack extends Stack {
     deadLetters.grantSendMessages(schedulerRole);
 
     this.schedules = props.queries.map((query) => new scheduler.CfnSchedule(this, `Schedule-${query.name}`, {
-      name: `${props.project}-${props.stageName}-${query.name}`.slice(0, 64),
+      // Within Scheduler's 64 characters; a cut name ends with a hash, so two long query names never collide.
+      name: scheduleName(props.project, props.stageName, query.name),
       description: `snaplake ${props.stageName}: run ${query.name}`,
       scheduleExpression: query.schedule,
       scheduleExpressionTimezone: query.timezone,
