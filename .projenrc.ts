@@ -206,7 +206,7 @@ new TextFile(core, 'bin/snaplake', {
 });
 core.addTask('config-schema', {
   description: 'Writes snaplake.config.schema.json from the config validator (a test checks it is current)',
-  exec: 'node scripts/config-schema.js',
+  steps: [{ spawn: 'compile' }, { exec: 'node scripts/config-schema.js' }],
 });
 // Regions the config accepts: the CDK's own list (aws-cdk-lib/region-info), written into core, which has no CDK.
 // After upgrading aws-cdk-lib run `npx projen`; an infra test fails while the two lists differ.

@@ -1,105 +1,72 @@
 #!/usr/bin/env node
-// `snaplake ddl <export_tables_info files...> --location s3://bucket/prefix/export-id`: prints Athena
-// CREATE EXTERNAL TABLE statements for an export made by hand.
+// `snaplake <command> [options]`: the command-line tools of @snaplake/core. Each command is a file of
+// src/cli/ listed in COMMANDS below; options are parsed with node:util parseArgs.
 import { readFileSync } from 'node:fs';
-import { catalogName, catalogTable, createTableStatement } from './catalog';
-import { partnerPolicies } from './delivery';
+import { parseArgs } from 'node:util';
+import { CliCommand, CliIo, EXIT, UsageError } from './cli/command';
+import { ddlCommand } from './cli/ddl';
+import { partnerPolicyCommand } from './cli/partner-policy';
 import { SnaplakeError } from './errors';
-import { parseExportTablesInfo } from './export-metadata';
-import { SourceEngine } from './type-mapping';
 
-const USAGE = `usage: snaplake ddl <export_tables_info_*.json ...> --location s3://bucket/prefix/export-id [--engine postgres|mysql] [--database name]
-       snaplake partner-policy --destination <bucket|access point ARN> --role-arn <delivery role ARN> [--prefix p] [--kms-key-arn arn]
+export { CliCommand, CliIo, EXIT } from './cli/command';
 
-ddl: prints one CREATE EXTERNAL TABLE statement per completely exported table. Skipped tables are listed on stderr.
-  --location   the export's root in S3 (the folder named after the export task id)
-  --engine     the source engine, postgres (default) or mysql
-  --database   the Athena database to create the tables in (default: the source database name)
-partner-policy: prints the bucket (or access point) policy and KMS key policy statements a partner adds so deliveries can write.`;
+/** Every command, in the order `snaplake --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [ddlCommand, partnerPolicyCommand];
 
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly readFile: (path: string) => string;
+const EXIT_CODES = `exit codes: ${EXIT.ok} done; ${EXIT.failed} an input file or value is wrong, or nothing to print (the message names the file); `
+  + `${EXIT.usage} a wrong command line`;
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: snaplake <command> [options]     snaplake <command> --help',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    EXIT_CODES,
+  ].join('\n');
 }
 
 /** Runs the CLI with its arguments (without `node` and the script) and returns the exit code. */
 export function runCli(args: readonly string[], io: CliIo): number {
-  const [command, ...rest] = args;
-  if (command === 'partner-policy') return partnerPolicyCommand(rest, io);
-  if (command !== 'ddl') {
-    io.err(command === undefined || command === '--help' ? USAGE : `unknown command '${command}'\n${USAGE}`);
-    return command === '--help' ? 0 : 2;
-  }
-  const files: string[] = [];
-  const options: Record<string, string> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (arg.startsWith('--')) {
-      const value = rest[i + 1];
-      if (value === undefined || value.startsWith('--')) {
-        io.err(`option ${arg} needs a value\n${USAGE}`);
-        return 2;
-      }
-      options[arg.slice(2)] = value;
-      i++;
-    } else {
-      files.push(arg);
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    if (name === undefined) {
+      io.err(overview());
+      return EXIT.usage;
     }
+    io.out(topic ? `${topic.help}\n\n${EXIT_CODES}` : overview());
+    return EXIT.ok;
   }
-  const unknown = Object.keys(options).filter((o) => !['location', 'engine', 'database'].includes(o));
-  if (unknown.length > 0 || files.length === 0 || !options.location) {
-    io.err(`${unknown.length > 0 ? `unknown option --${unknown[0]}` : files.length === 0 ? 'no export_tables_info files given' : '--location is required'}\n${USAGE}`);
-    return 2;
-  }
-  const engine = (options.engine ?? 'postgres') as SourceEngine;
-  if (engine !== 'postgres' && engine !== 'mysql') {
-    io.err(`--engine must be postgres or mysql, got '${options.engine}'`);
-    return 2;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`snaplake: unknown command '${name}'\n\n${overview()}`);
+    return EXIT.usage;
   }
   try {
-    const info = parseExportTablesInfo(files.map((file) => io.readFile(file)));
-    for (const warning of info.warnings) io.err(`skipped: ${warning}`);
-    for (const table of info.tables) {
-      const result = catalogTable(table, options.location, engine);
-      if ('skipped' in result) {
-        io.err(`skipped: ${result.skipped}`);
-        continue;
-      }
-      io.out(`${createTableStatement(options.database ?? catalogName(table.database), result)}\n`);
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: command.positionals,
+      strict: true,
+    });
+    if (values.help) {
+      io.out(`${command.help}\n\n${EXIT_CODES}`);
+      return EXIT.ok;
     }
-    return 0;
+    return command.run(values, positionals, io);
   } catch (error) {
-    if (error instanceof SnaplakeError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      io.err(`snaplake ddl: ${(error as Error).message}`);
-      return 1;
+    // parseArgs reports unknown options, missing values and unexpected arguments as TypeErrors with a code.
+    const code = (error as { code?: unknown } | null)?.code;
+    const parseError = typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+    if (error instanceof UsageError || parseError) {
+      io.err(`snaplake ${command.name}: ${(error as Error).message}\n\n${command.help}`);
+      return EXIT.usage;
     }
-    throw error;
-  }
-}
-
-function partnerPolicyCommand(args: readonly string[], io: CliIo): number {
-  const options: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    const [flag, value] = [args[i]!, args[i + 1]];
-    if (!flag.startsWith('--') || value === undefined || !['destination', 'role-arn', 'prefix', 'kms-key-arn'].includes(flag.slice(2))) {
-      io.err(`unexpected argument '${flag}'\n${USAGE}`);
-      return 2;
-    }
-    options[flag.slice(2)] = value;
-  }
-  if (!options.destination || !options['role-arn']) {
-    io.err(`--destination and --role-arn are required\n${USAGE}`);
-    return 2;
-  }
-  try {
-    const policies = partnerPolicies({ destination: options.destination, deliveryRoleArn: options['role-arn'], prefix: options.prefix ?? '', kmsKeyArn: options['kms-key-arn'] });
-    io.out(JSON.stringify(policies, null, 2));
-    return 0;
-  } catch (error) {
     if (error instanceof SnaplakeError) {
-      io.err(`snaplake partner-policy: ${error.message}`);
-      return 1;
+      io.err(`snaplake ${command.name}: ${error.message}`);
+      return EXIT.failed;
     }
     throw error;
   }

@@ -11,6 +11,7 @@ export * from './rds-event';
 export * from './snapshots';
 export * from './export-metadata';
 export * from './type-mapping';
+export * from './source-engine';
 export * from './catalog';
 export * from './glue';
 export * from './history-partitions';
