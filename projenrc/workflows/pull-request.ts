@@ -72,6 +72,7 @@ export function diffWorkflow(options: DeliveryOptions): Workflow {
     jobs[`diff-${stage.name}`] = {
       'name': `cdk diff ${stage.name}`,
       'needs': 'pull-request',
+      'if': "needs.pull-request.outputs.number != ''",
       'runs-on': 'ubuntu-latest',
       'permissions': { 'contents': 'read', 'actions': 'read', 'id-token': 'write', 'pull-requests': 'write' },
       'steps': [

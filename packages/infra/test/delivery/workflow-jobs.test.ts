@@ -60,6 +60,8 @@ describe('pull requests', () => {
     expect(Object.keys(diff.jobs)).toEqual(['pull-request', 'diff-qa', 'diff-prod']);
     for (const stage of STAGES) {
       const job = diff.jobs[`diff-${stage.name}`];
+      // Only when the run's commit is still the head of an open pull request.
+      expect(job.if).toBe("needs.pull-request.outputs.number != ''");
       // The checkout has no ref: the default branch's code, never the pull request's.
       expect(stepsOf(job).find(usesOf('actions/checkout')).with.ref).toBeUndefined();
       expect(stepsOf(job).find(usesOf('actions/download-artifact')).with).toMatchObject({ 'run-id': '${{ github.event.workflow_run.id }}', 'path': 'pull-request-assembly' });
