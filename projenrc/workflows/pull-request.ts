@@ -33,8 +33,8 @@ const FIND_PULL_REQUEST = [
   'const { owner, repo } = context.repo;',
   'const pulls = await github.paginate(github.rest.pulls.list, { owner, repo, state: \'open\', head: `${run.head_repository.owner.login}:${run.head_branch}` });',
   'const pull = pulls.find((p) => p.head.sha === run.head_sha);',
-  'if (!pull) core.setFailed(`no open pull request has head ${run.head_sha}: it was updated or closed; its newer run diffs it`);',
-  'else core.setOutput(\'number\', String(pull.number));',
+  'if (!pull) core.notice(`no open pull request has head ${run.head_sha}: it was updated (its newer run diffs it) or closed`);',
+  "core.setOutput('number', pull ? String(pull.number) : '');",
 ].join('\n');
 
 function commentScript(stage: string): string {

@@ -58,6 +58,8 @@ describe('pull requests', () => {
     const diff = workflows['pull-request-diff.yml'];
     expect(diff.on).toEqual({ workflow_run: { workflows: ['pull-request'], types: ['completed'] } });
     expect(Object.keys(diff.jobs)).toEqual(['pull-request', 'diff-qa', 'diff-prod']);
+    // A run whose commit is no longer the head of an open pull request is skipped, not failed.
+    expect(diff.jobs['pull-request'].steps[0].with.script).toContain("core.setOutput('number', pull ? String(pull.number) : '');");
     for (const stage of STAGES) {
       const job = diff.jobs[`diff-${stage.name}`];
       // Only when the run's commit is still the head of an open pull request.
