@@ -89,6 +89,19 @@ function releasePackage(name, ctx) {
   return { tag, version, steps };
 }
 
+/**
+ * `core connector --publish core,connector` -> the packages in order, and those to publish.
+ * @param {string[]} args
+ */
+function parseReleaseArgs(args) {
+  const at = args.indexOf('--publish');
+  const publish = at >= 0 ? (args[at + 1] ?? '').split(',').filter(Boolean) : [];
+  const names = args.filter((arg, i) => arg !== '--publish' && (at < 0 || i !== at + 1));
+  const unlisted = publish.filter((name) => !names.includes(name));
+  if (unlisted.length > 0) throw new Error(`--publish names ${unlisted.join(', ')}, which is not released`);
+  return { names, publish };
+}
+
 /** Sets the package's version and its @snaplake dependencies' ranges to their released versions. */
 function setReleaseVersions(manifestPath, version, tags) {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -104,4 +117,4 @@ function setReleaseVersions(manifestPath, version, tags) {
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-module.exports = { releasePackage };
+module.exports = { releasePackage, parseReleaseArgs };

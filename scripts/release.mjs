@@ -8,12 +8,16 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { releasePackage } = require('./release-run.js');
+const { parseReleaseArgs, releasePackage } = require('./release-run.js');
 
-const args = process.argv.slice(2);
-const publishAt = args.indexOf('--publish');
-const published = publishAt >= 0 ? (args[publishAt + 1] ?? '').split(',').filter(Boolean) : [];
-const names = args.filter((a, i) => a !== '--publish' && i !== publishAt + 1);
+let names;
+let published;
+try {
+  ({ names, publish: published } = parseReleaseArgs(process.argv.slice(2)));
+} catch (error) {
+  console.error(`release: ${error.message}`);
+  process.exit(2);
+}
 const root = new URL('..', import.meta.url).pathname;
 const unknown = names.filter((n) => !existsSync(join(root, 'packages', n, 'package.json')));
 const repo = process.env.GITHUB_REPOSITORY;
@@ -33,8 +37,14 @@ const io = {
   npm: (argv, cwd) => run('npm')(argv, cwd),
 };
 const sha = process.env.RELEASE_SHA || io.git(['rev-parse', 'HEAD']);
-for (const name of names) {
-  releasePackage(name, {
-    root, repo, sha, branch: 'main', publish: published.includes(name), date: new Date().toISOString().slice(0, 10), io, log: console.log,
-  });
+try {
+  for (const name of names) {
+    releasePackage(name, {
+      root, repo, sha, branch: 'main', publish: published.includes(name), date: new Date().toISOString().slice(0, 10), io, log: console.log,
+    });
+  }
+} catch (error) {
+  // The steps done so far stay done: re-running the release continues from here.
+  console.error(`release failed: ${error.message}`);
+  process.exit(1);
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { changelogSection, lastReleasedVersion, nextVersion, planRelease, releaseType } = require('../../../../scripts/release-plan.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { releasePackage } = require('../../../../scripts/release-run.js');
+const { parseReleaseArgs, releasePackage } = require('../../../../scripts/release-run.js');
 
 describe('per-package release plan', () => {
   const commit = (subject: string, body = '') => ({ subject, body });
@@ -49,6 +49,14 @@ describe('per-package release plan', () => {
       '### Features', '', '- parse events by id (aaaaaaa)', '',
       '### Bug fixes', '', '- **infra:** ids in alarms (bbbbbbb)', '- ids (ccccccc)', '',
     ].join('\n'));
+  });
+});
+
+describe('the release command line', () => {
+  test('releases the packages in the order given, and publishes those after --publish', () => {
+    expect(parseReleaseArgs(['core', 'connector', 'functions', 'infra'])).toEqual({ names: ['core', 'connector', 'functions', 'infra'], publish: [] });
+    expect(parseReleaseArgs(['core', 'connector', 'infra', '--publish', 'core,connector'])).toEqual({ names: ['core', 'connector', 'infra'], publish: ['core', 'connector'] });
+    expect(() => parseReleaseArgs(['core', '--publish', 'connector'])).toThrow('--publish names connector, which is not released');
   });
 });
 
