@@ -7,7 +7,11 @@ describe('catalogSummary', () => {
   test('a catalog of 5,400 tables (a schema per tenant, long names) returns a result far under 256 KiB, with the counts', () => {
     const tables = Array.from({ length: 5400 }, (_, i) => `snaplake_prod_orders_db_shop.tenant_${String(i).padStart(5, '0')}_order_line_items_history`);
     const summary = catalogSummary({
-      databases: ['snaplake_prod_orders_db_shop'], tables, currentTablesKept: tables, partitionsAdded: 5400, partitionsDropped: 5400,
+      databases: ['snaplake_prod_orders_db_shop'],
+      tables,
+      currentTablesKept: tables,
+      partitionsAdded: 5400,
+      partitionsDropped: 5400,
       skipped: tables.map((t) => `${t}: column "a b" is not exportable`),
       renamed: tables,
     });

@@ -72,7 +72,9 @@ export function allowAlarmNotifications(topic: sns.Topic, key: kms.Key): void {
  * customer-managed key whose policy lets EventBridge use it; `alias/aws/sqs` cannot be used by AWS services that send).
  */
 export function triggerDeadLetterQueue(scope: Construct, id: string, key: kms.IKey, usedFor: string): sqs.Queue {
-  const queue = new sqs.Queue(scope, id, { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) });
+  const queue = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14),
+  });
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue of ${usedFor}.` });
   return queue;
 }

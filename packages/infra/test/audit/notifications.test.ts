@@ -1,9 +1,13 @@
 // Every failure reaches a person: alarms can publish to the stage topic, EventBridge can dead-letter
 // triggers, notices are retried, and the workflows alarm on timeouts and bound their wait loops.
-import { EVERY_OPTION_CONFIG, synthesize } from './fixtures';
+import { synthesized } from '../synthesized';
 
-const fixture = synthesize('every option', EVERY_OPTION_CONFIG);
-const templateOf = (id: string) => fixture.stacks.find(({ stack }) => stack.node.id === id)!.template;
+// The `full` fixture's qa stage has every option that adds a queue or a workflow (crawler, Serverless v1, scheduled copies, queries).
+const app = synthesized('full');
+const stacks = app.stacksOf('Qa');
+const account = stacks[0]!.account;
+const region = stacks[0]!.region;
+const templateOf = (name: string) => app.stack(`Qa/${name}`).template;
 const resourcesOf = (template: any, type: string): [string, any][] => Object.entries<any>(template.Resources).filter(([, r]) => r.Type === type);
 
 describe('the stage topic and its key', () => {
@@ -16,8 +20,8 @@ describe('the stage topic and its key', () => {
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
       Condition: {
-        StringEquals: { 'aws:SourceAccount': '222222222222' },
-        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:222222222222:alarm:*']] } },
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${region}:${account}:alarm:*`]] } },
       },
     })]));
   });
@@ -27,7 +31,7 @@ describe('the stage topic and its key', () => {
     const statements = key.Properties.KeyPolicy.Statement;
     for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
       expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
-        Principal: { Service: service }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } },
+        Principal: { Service: service }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: { StringEquals: { 'aws:SourceAccount': account } },
       })]));
     }
   });
@@ -35,15 +39,15 @@ describe('the stage topic and its key', () => {
 
 describe('dead-letter queues', () => {
   test('every trigger dead-letter queue is encrypted with the customer-managed notifications key, never alias/aws/sqs', () => {
-    const queues = fixture.stacks.flatMap(({ stack, template }) => resourcesOf(template, 'AWS::SQS::Queue').map(([id, q]) => ({ where: `${stack.node.id}/${id}`, key: q.Properties.KmsMasterKeyId })));
+    const queues = stacks.flatMap(({ id: stackId, template }) => resourcesOf(template, 'AWS::SQS::Queue').map(([id, q]) => ({ where: `${stackId.slice(3)}/${id}`, key: q.Properties.KmsMasterKeyId })));
     expect(queues.map((q) => q.where).sort()).toEqual(['DisasterRecovery/TriggerDeadLetters', 'ExportPipeline/TriggerDeadLetters', 'ScheduledQueries/ScheduleDeadLetters'].map((p) => expect.stringMatching(new RegExp(`^${p}`))));
     for (const queue of queues) expect(JSON.stringify(queue.key)).toMatch(/NotificationsKey/);
   });
 });
 
 describe('workflows', () => {
-  const machines = fixture.stacks.flatMap(({ stack, template }) => resourcesOf(template, 'AWS::StepFunctions::StateMachine')
-    .map(([id, m]) => ({ where: `${stack.node.id}/${id}`, definition: JSON.parse(JSON.stringify(m.Properties.DefinitionString)) })));
+  const machines = stacks.flatMap(({ id: stackId, template }) => resourcesOf(template, 'AWS::StepFunctions::StateMachine')
+    .map(([id, m]) => ({ where: `${stackId}/${id}`, definition: JSON.parse(JSON.stringify(m.Properties.DefinitionString)) })));
   const statesOf = (definition: any): [string, any][] => {
     const text = typeof definition === 'string' ? definition : definition['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'x')).join('');
     const all: [string, any][] = [];
