@@ -74,7 +74,6 @@ export function partnerPolicies(options: PartnerPolicyOptions): { bucketPolicySt
   if (!accessPoint && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(destination)) {
     throw new SnaplakeError(`partnerPolicies: ${JSON.stringify(destination)} is neither a bucket name nor an access point ARN`);
   }
-  const prefix = options.prefix.replace(/^\/+|\/+$/g, '');
   // The partner's bucket is in the delivery role's partition: IAM principals never cross partitions.
   const { container, objects } = deliveryDestinationArns(destination, options.prefix, deliveryRoleArn.split(':')[1]!);
   const principal = { AWS: deliveryRoleArn };

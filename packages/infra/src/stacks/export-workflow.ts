@@ -373,7 +373,9 @@ export class ExportWorkflow extends Construct {
       });
       new CfnOutput(Stack.of(this), `PartnerPolicy-${db.identifier}`, {
         description: `Statements the partner adds to ${destination} (and its KMS key) so deliveries of ${db.identifier} can write`,
-        value: JSON.stringify(partnerPolicies({ destination, prefix, kmsKeyArn, bucketOwnerEnforced, deliveryRoleArn: deliveryRoleArn(stack, roleName) })),
+        value: JSON.stringify(partnerPolicies({
+          destination, prefix, kmsKeyArn, bucketOwnerEnforced, deliveryRoleArn: deliveryRoleArn(stack, roleName),
+        })),
       });
     }
     Validations.of(fn.role).acknowledge(...acks);
