@@ -11,7 +11,7 @@ import { DatabaseEndpoint } from './database-endpoint';
 import { ConnectorEngine, DEFAULT_PORTS } from './engine';
 import { jdbcConnectionString } from './jdbc-connection-string';
 import { validateProps } from './validation';
-import { DEFAULT_CONNECTOR_VERSION } from './versions';
+import { compareVersions, DEFAULT_CONNECTOR_VERSION, FIRST_VERSION_CHECKING_SPILL_WITH_HEAD_BUCKET } from './versions';
 
 const APPLICATIONS: Record<ConnectorEngine, string> = {
   [ConnectorEngine.POSTGRESQL]: 'arn:aws:serverlessrepo:us-east-1:292517598671:applications/AthenaPostgreSQLConnector',
@@ -262,14 +262,19 @@ export class AthenaRdsConnector extends AthenaRdsConnectorBase {
       actions: ['s3:GetObject', 's3:PutObject'],
       resources: [this.spillBucket.arnForObjects(`${this.spillPrefix}/*`)],
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.spillBucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${this.spillPrefix}/*`] } },
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.spillBucket.bucketArn] }));
-    this.spillBucket.encryptionKey?.grantEncryptDecrypt(role);
-    this.credentials.grantRead(role);
+    // Before each query the connector checks its spill bucket with HeadBucket, which needs s3:ListBucket with no
+    // prefix (awslabs/aws-athena-query-federation athena-postgresql.yaml grants it on the bucket unconditioned).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.spillBucket.bucketArn] }));
+    // Releases before 2024.32.1 checked it with ListBuckets instead (the template granted s3:ListAllMyBuckets until #2131).
+    const listsAllBuckets = compareVersions(props.applicationVersion ?? DEFAULT_CONNECTOR_VERSION, FIRST_VERSION_CHECKING_SPILL_WITH_HEAD_BUCKET) < 0;
+    if (listsAllBuckets) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] }));
+    // SSE-KMS on the spill bucket: writing needs a data key, reading back needs decrypt; nothing more.
+    const spillKey = this.spillBucket.encryptionKey;
+    if (spillKey) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [spillKey.keyArn] }));
+    // The connector only reads the secret's value (GetSecretValue); a name-only import matches the 6 characters Secrets Manager appends.
+    const secretArn = this.credentials.secretFullArn ?? `${this.credentials.secretArn}-??????`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
+    this.credentials.encryptionKey?.grantDecrypt(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['athena:GetQueryExecution'],
       resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: '*' })],
@@ -277,22 +282,47 @@ export class AthenaRdsConnector extends AthenaRdsConnectorBase {
     const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${props.functionName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [logGroupArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroupArn}:*`] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-      resources: ['*'],
-    }));
+    this.addNetworkInterfacePermissions(role, props.vpc);
     // Your role, your acknowledgements: the README lists the findings cdk-nag reports on it.
     if (props.role) return role;
     // cdk-nag names a wildcard resource as the template has it: a token as <AWS::Region>, a literal as itself.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     Validations.of(role).acknowledge(
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Lambda in a VPC manages its network interfaces with EC2 actions that take no resource ARN (DescribeNetworkInterfaces) or whose interface does not exist yet.' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets take no resource ARN${listsAllBuckets ? '; s3:ListAllMyBuckets (connector releases before 2024.32.1 check the spill bucket with ListBuckets) neither' : ''}.`,
+      },
+      ...['network-interface/*', 'subnet/*', 'security-group/*'].map((resource) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${region}:${account}:${resource}]`,
+        reason: 'Lambda creates and deletes the connector\'s network interfaces, named at run time; the ec2:Vpc condition keeps them in the connector\'s VPC.',
+      })),
       { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:athena:${region}:${account}:workgroup/*]`, reason: 'The connector reads the state of the query it serves, which may run in any workgroup of the account.' },
       { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:${account}:log-group:/aws/lambda/${props.functionName}:*]`, reason: 'Log streams of the connector function are named by Lambda; this is its own log group only.' },
       { id: `AwsSolutions-IAM5[Resource::${spillObjectsFinding(this.spillBucket, this.spillPrefix)}]`, reason: 'Spill object names are per query and split; the role may touch only objects under the spill prefix.' },
     );
     return role;
+  }
+
+  /**
+   * What Lambda needs to attach the function to the VPC (AWSLambdaVPCAccessExecutionRole v3's actions), scoped to the
+   * connector's VPC with ec2:Vpc wherever the Service Authorization Reference offers it.
+   */
+  private addNetworkInterfacePermissions(role: iam.IRole, vpc: ec2.IVpc): void {
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string) => stack.formatArn({ service: 'ec2', resource, resourceName: '*' });
+    const inVpc = { ArnEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: vpc.vpcId }) } };
+    // The new interface has no VPC in its request context; its subnet and security group do.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [ec2Arn('network-interface')] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:CreateNetworkInterface'], resources: [ec2Arn('subnet'), ec2Arn('security-group')], conditions: inVpc,
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      resources: [ec2Arn('network-interface')],
+      conditions: inVpc,
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
   }
 
   private createEndpoints(vpc: ec2.IVpc, connectorGroup: ec2.ISecurityGroup, vpcSubnets?: ec2.SubnetSelection): void {

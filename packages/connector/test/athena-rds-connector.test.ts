@@ -62,18 +62,41 @@ describe('AthenaRdsConnector', () => {
     });
   });
 
-  test('the role can write and read back spill objects under the prefix, and list only that prefix', () => {
+  test('the role can write and read back spill objects under the prefix, and check the spill bucket with HeadBucket', () => {
     const { template } = given();
     const statements = statementsOf(template, 'ConnectorRole');
     expect(statements).toEqual(expect.arrayContaining([
       expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ConnectorSpillBucket/), 'Arn'] }, '/athena-spill/*']] } }),
-      expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['athena-spill/*'] } } }),
-      expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: expect.stringMatching(/^ConnectorCredentials/) } }),
+      // HeadBucket is authorized by s3:ListBucket with no s3:prefix in the request: a prefix condition would deny every query.
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ConnectorSpillBucket/), 'Arn'] } },
+      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: expect.stringMatching(/^ConnectorCredentials/) } }),
       expect.objectContaining({ Action: 'athena:GetQueryExecution' }),
     ]));
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions.filter((a: string) => a.endsWith('*'))).toEqual([]);
+    expect(actions).not.toContain('s3:ListAllMyBuckets');
     expect(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })).toEqual({});
+  });
+
+  test('a connector release older than 2024.32.1, which checks the spill bucket with ListBuckets, also gets s3:ListAllMyBuckets', () => {
+    const statements = statementsOf(given({ applicationVersion: '2024.18.2' }).template, 'ConnectorRole');
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Action: 's3:ListAllMyBuckets', Resource: '*' })]));
+  });
+
+  test('network-interface actions are limited to the connector\'s VPC; only the Describe actions are on *', () => {
+    const statements = statementsOf(given().template, 'ConnectorRole').filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ec2:')));
+    const vpcArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:111111111111:vpc/', { Ref: expect.stringMatching(/^Vpc/) }]] };
+    for (const statement of statements) {
+      const onEverything = [statement.Resource].flat().includes('*');
+      if (onEverything) expect(statement.Action).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+      const unconditioned = statement.Condition === undefined;
+      if (unconditioned && !onEverything) expect(statement).toEqual(expect.objectContaining({ Action: 'ec2:CreateNetworkInterface' }));
+      if (!unconditioned) expect(statement.Condition).toEqual({ ArnEquals: { 'ec2:Vpc': vpcArn } });
+    }
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface',
+      'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
+    ]);
   });
 
   test('the caller granted query access can invoke the connector, read spilled results and read the catalog', () => {
@@ -89,12 +112,12 @@ describe('AthenaRdsConnector', () => {
     ]));
   });
 
-  test('a spill bucket with a KMS key gives the connector encrypt/decrypt and the caller decrypt', () => {
+  test('a spill bucket with a KMS key gives the connector a data key and decrypt, and the caller decrypt', () => {
     const { stack, connector } = given({}, (s) => ({ spillBucket: new s3.Bucket(s, 'OwnSpill', { encryption: s3.BucketEncryption.KMS }) }));
     const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
     connector.grantQuery(caller);
     const template = Template.fromStack(stack);
-    expect(statementsOf(template, 'ConnectorRole')).toEqual(expect.arrayContaining([expect.objectContaining({ Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']) })]));
+    expect(statementsOf(template, 'ConnectorRole')).toEqual(expect.arrayContaining([expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]));
     expect(statementsOf(template, 'Caller')).toEqual(expect.arrayContaining([expect.objectContaining({ Action: 'kms:Decrypt' })]));
   });
 

@@ -58,6 +58,8 @@ export interface PartnerPolicyOptions {
   readonly deliveryRoleArn: string;
   /** The partner's KMS key, when the bucket encrypts with one. */
   readonly kmsKeyArn?: string;
+  /** The bucket enforces bucket-owner ownership, so deliveries send no ACL. @default false */
+  readonly bucketOwnerEnforced?: boolean;
 }
 
 /**
@@ -72,7 +74,6 @@ export function partnerPolicies(options: PartnerPolicyOptions): { bucketPolicySt
   if (!accessPoint && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(destination)) {
     throw new SnaplakeError(`partnerPolicies: ${JSON.stringify(destination)} is neither a bucket name nor an access point ARN`);
   }
-  const prefix = options.prefix.replace(/^\/+|\/+$/g, '');
   // The partner's bucket is in the delivery role's partition: IAM principals never cross partitions.
   const { container, objects } = deliveryDestinationArns(destination, options.prefix, deliveryRoleArn.split(':')[1]!);
   const principal = { AWS: deliveryRoleArn };
@@ -81,20 +82,21 @@ export function partnerPolicies(options: PartnerPolicyOptions): { bucketPolicySt
       Sid: 'SnaplakeDeliveryList',
       Effect: 'Allow',
       Principal: principal,
-      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      // No s3:prefix condition: HeadObject of a key not delivered yet answers 404 only to a caller with
+      // s3:ListBucket, and a HeadObject request has no prefix (403 would fail the first large delivery).
+      Action: 's3:ListBucket',
       Resource: container,
-      ...(prefix ? { Condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } } : {}),
     },
     {
       Sid: 'SnaplakeDeliveryWrite',
       Effect: 'Allow',
       Principal: principal,
-      Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Action: ['s3:PutObject', ...(options.bucketOwnerEnforced ? [] : ['s3:PutObjectAcl']), 's3:GetObject', 's3:AbortMultipartUpload'],
       Resource: objects,
     },
   ];
   const keyPolicyStatements = options.kmsKeyArn ? [{
-    Sid: 'SnaplakeDeliveryEncrypt', Effect: 'Allow', Principal: principal, Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*',
+    Sid: 'SnaplakeDeliveryEncrypt', Effect: 'Allow', Principal: principal, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*',
   }] : [];
   return { bucketPolicyStatements, keyPolicyStatements };
 }

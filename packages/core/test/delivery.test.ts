@@ -35,13 +35,21 @@ describe('deliveredKey and missingObjects', () => {
 describe('partnerPolicies', () => {
   const role = 'arn:aws:iam::111111111111:role/snaplake-prod-delivery';
 
-  test('bucket statements let the delivery role list the prefix and write objects under it, with the KMS statement when needed', () => {
+  test('bucket statements let the delivery role list the bucket with no prefix condition and write objects under the prefix, with the KMS statement when needed', () => {
     const { bucketPolicyStatements, keyPolicyStatements } = partnerPolicies({ destination: 'partner-lake', prefix: 'from-acme/', deliveryRoleArn: role, kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/k' });
     expect(bucketPolicyStatements).toEqual([
-      expect.objectContaining({ Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::partner-lake', Condition: { StringLike: { 's3:prefix': ['from-acme/*'] } } }),
-      expect.objectContaining({ Principal: { AWS: role }, Resource: 'arn:aws:s3:::partner-lake/from-acme/*' }),
+      // HeadObject of a missing key answers 404 only to a caller with s3:ListBucket, and carries no s3:prefix.
+      { Sid: 'SnaplakeDeliveryList', Effect: 'Allow', Principal: { AWS: role }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::partner-lake' },
+      expect.objectContaining({
+        Principal: { AWS: role }, Resource: 'arn:aws:s3:::partner-lake/from-acme/*', Action: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload'],
+      }),
     ]);
-    expect(keyPolicyStatements).toEqual([expect.objectContaining({ Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'] })]);
+    expect(keyPolicyStatements).toEqual([expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]);
+  });
+
+  test('a bucket that enforces bucket-owner ownership is sent no ACL, so the policy grants no s3:PutObjectAcl', () => {
+    const { bucketPolicyStatements } = partnerPolicies({ destination: 'partner-lake', prefix: 'in', deliveryRoleArn: role, bucketOwnerEnforced: true });
+    expect(bucketPolicyStatements[1]).toMatchObject({ Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'] });
   });
 
   test('the partner\'s bucket is named in the delivery role\'s partition', () => {

@@ -17,3 +17,4 @@ export * from './athena-workgroup';
 export * from './workflow-tasks';
 export * from './query-run-input';
 export * from './query-input';
+export * from './service-access';

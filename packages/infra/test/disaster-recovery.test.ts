@@ -160,6 +160,21 @@ describe('copy workflow, executed locally from the synthesized definition', () =
     expect(failedCopy.calls['Delete source snapshot']).toBeUndefined();
   });
 
+  test('a copy that never becomes available fails after 34 hours of checks (408 at 5 minutes), below the timeout, and notifies', async () => {
+    const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: 'copying' }) });
+    expect(error).toBeDefined();
+    expect(calls['Describe copy']!.filter((c) => c.region === 'eu-north-1')).toHaveLength(408);
+    expect(calls['Notify failure']![0].Message).toMatchObject({ event: 'copy-failed', error: 'CopyTookTooLong' });
+  });
+
+  test('a snapshot that stays in creating fails after 12 hours of checks, notified with the trigger\'s own request', async () => {
+    const { calls, error } = await run({ 'Plan copies': () => ({ snapshot: snapshot('creating'), copies }) });
+    expect(error).toBeDefined();
+    expect(calls['Plan copies']).toHaveLength(145);
+    expect(calls['Plan copies']![1]).toEqual({ snapshotArn: snapshot('creating').arn });
+    expect(calls['Notify failure']![0].Message).toMatchObject({ error: 'SnapshotUnusable', request: { snapshotArn: snapshot('available').arn } });
+  });
+
   test('a copy that ends failed fails the workflow and notifies', async () => {
     const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: 'failed' }) });
     expect(error).toBeDefined();

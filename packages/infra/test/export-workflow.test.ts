@@ -45,7 +45,7 @@ async function run(input: unknown, scenario: Scenario) {
     'Start export': scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false })),
     'Find existing export': scenario.find ?? (() => ({ found: false })),
     'Describe export': scenario.describe ?? (() => exportStatus('COMPLETE')),
-    'Register catalog': scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] })),
+    'Register catalog': scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], tableCount: 1, skipped: [], skippedCount: 0 })),
     'Start crawler': scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' })),
     'Notify started': published,
     'Notify completed': published,
@@ -73,7 +73,7 @@ describe('export workflow, executed locally from the synthesized definition', ()
       exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z',
     }]);
     expect(notifications.map((n) => n.event)).toEqual(['export-started', 'export-completed']);
-    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: ['snaplake_dev_orders_db_shop.orders'] });
+    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: 1 });
   });
 
   test('a re-run after a failed export waits for, catalogs and names the new attempt under the same snapshot (issue 14 #3)', async () => {
@@ -157,6 +157,14 @@ describe('export workflow, executed locally from the synthesized definition', ()
       { snapshotArn: snapshot('available').arn },
     ]);
     expect(calls['Start export']).toHaveLength(1);
+  });
+
+  test('a snapshot that fails after being waited for is notified with the trigger\'s own request, not the re-check', async () => {
+    const statuses = ['creating', 'failed'];
+    const request = { databaseIdentifier: 'orders-db', kind: 'instance', trigger: 'schedule' };
+    const { error, notifications } = await run(request, { resolve: () => snapshot(statuses.shift()!) });
+    expect(error).toBeDefined();
+    expect(notifications).toEqual([expect.objectContaining({ event: 'export-failed', error: 'SnapshotUnusable', request })]);
   });
 
   test('a rejected export (missing snapshot, key, role) fails at once with the message', async () => {

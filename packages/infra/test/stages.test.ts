@@ -70,7 +70,7 @@ describe('federated query', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Action: 'secretsmanager:GetSecretValue',
           Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':secret:athena/orders-readonly-\\?{6}$')])] },
         })]),
       },

@@ -1,7 +1,9 @@
 import { requiredEnv } from '../env';
 import { InvalidInputError } from '../errors';
 import { lazy } from '../lazy';
-import type { RegisterCatalogInput, RegisteredCatalog } from '../register-catalog';
+import { log } from '../log';
+import type { RegisterCatalogInput } from '../register-catalog';
+import { catalogSummary, CatalogSummary } from '../step-results';
 
 // The catalog code and its SDK clients load on the first invocation, not at init: @aws-sdk/client-glue
 // alone takes ~100 ms to load (bench/cold-start.mjs reports both init and the first invocation's load).
@@ -12,15 +14,18 @@ const ready = lazy(async () => {
   return { glue: new GlueClient({}), s3: new S3Client({}), registerCatalog };
 });
 
-/** Step Functions task: catalog a COMPLETE export in Glue from its own metadata. */
-export async function handler(input: RegisterCatalogInput): Promise<RegisteredCatalog> {
+/** Step Functions task: catalog a COMPLETE export in Glue from its own metadata; the workflow gets a bounded summary. */
+export async function handler(input: RegisterCatalogInput): Promise<CatalogSummary> {
   const retentionDays = Number(requiredEnv('EXPORT_RETENTION_DAYS'));
   if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new InvalidInputError(`EXPORT_RETENTION_DAYS must be a whole number >= 1, got ${process.env.EXPORT_RETENTION_DAYS}`);
   const { glue, s3, registerCatalog } = await ready();
-  return registerCatalog(glue, s3, input, {
+  const catalog = await registerCatalog(glue, s3, input, {
     bucketName: requiredEnv('EXPORT_BUCKET_NAME'),
     exportPrefix: process.env.EXPORT_PREFIX ?? '',
     databasePrefix: requiredEnv('GLUE_DATABASE_PREFIX'),
     retentionDays,
   });
+  // A log event holds 256 KB too: counts, and the skipped tables (the ones someone must act on), at most 1,000.
+  log.info('catalog registered', { exportTaskIdentifier: input.exportTaskIdentifier, tables: catalog.tables.length, skipped: catalog.skipped.slice(0, 1000) });
+  return catalogSummary(catalog);
 }

@@ -8,11 +8,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wildcardOnArnOf } from '../nag';
+import { eventsRole, retryPublishing, triggerDeadLetterQueue, workflowRole } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing } from './export-pipeline-stack';
@@ -41,6 +41,10 @@ export class DrKeyStack extends Stack {
     });
   }
 }
+
+/** The longest a copy workflow waits for a snapshot being created, then for a copy: together below its 48-hour timeout. */
+const MAX_SNAPSHOT_WAIT = Duration.hours(12);
+const MAX_COPY_WAIT = Duration.hours(34);
 
 export interface DisasterRecoveryStackProps extends StackProps {
   readonly project: string;
@@ -88,10 +92,13 @@ export class DisasterRecoveryStack extends Stack {
       resources: [rds(this.region, 'snapshot:*'), rds(this.region, 'cluster-snapshot:*')],
     }));
     if (config.snapshotSchedule) {
+      const sourceSnapshots = [rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')];
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
-        resources: [...dbArns(this.region), rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')],
+        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot'],
+        resources: [...dbArns(this.region), ...sourceSnapshots],
       }));
+      // Tags are set on the new snapshot at creation: the database itself, or any other snapshot, can never be tagged.
+      plan.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds:AddTagsToResource'], resources: sourceSnapshots }));
       // Once copied, the source snapshot is deleted: only snaplake-dr-source-* carrying the snaplake:dr-source tag.
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
@@ -181,6 +188,7 @@ export class DisasterRecoveryStack extends Stack {
     Validations.of(report.role).acknowledge(...rdsWildcards(config.destinationRegions, anySnapshot));
 
     this.stateMachine = new sfn.StateMachine(this, 'Copies', {
+      role: workflowRole(this, 'CopiesRole'),
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition({ plan, copy, describe, prune }, props)),
       timeout: Duration.hours(48),
       tracingEnabled: true,
@@ -188,22 +196,23 @@ export class DisasterRecoveryStack extends Stack {
       comment: `snaplake ${props.stageName}: copy a snapshot to the disaster-recovery regions`,
     });
     allowPublishing(this.stateMachine.role, props.notificationsKey);
-    Validations.of(this.stateMachine).acknowledge(
+    Validations.of(this.stateMachine.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
       ...[plan, copy, describe, prune].map((fn) => ({ id: wildcardOnArnOf(fn.function, ':*'), reason: 'The workflow invokes versions of its own functions (set by the CDK).' })),
     );
 
     // A trigger that cannot start the workflow lands here, and raises an alarm: no failure goes unseen.
-    const deadLetters = new sqs.Queue(this, 'TriggerDeadLetters', { encryption: sqs.QueueEncryption.KMS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the copy triggers.' });
+    const deadLetters = triggerDeadLetterQueue(this, 'TriggerDeadLetters', props.notificationsKey, 'the copy triggers');
 
     // Triggers: each created snapshot, or (snapshotSchedule) a manual snapshot made on a schedule.
     if (config.snapshotSchedule) {
+      const scheduleRole = eventsRole(this, 'ScheduleRole', 'Lets EventBridge start the copy workflow on schedule');
       for (const db of databases) {
         new events.Rule(this, `Snapshot-${db.identifier}`, {
           description: `snaplake ${props.stageName}: snapshot ${db.identifier} and copy it`,
           schedule: events.Schedule.expression(config.snapshotSchedule),
           targets: [new targets.SfnStateMachine(this.stateMachine, {
+            role: scheduleRole,
             input: events.RuleTargetInput.fromObject({
               createSnapshotOf: { databaseIdentifier: db.identifier, kind: db.kind },
               scheduledTime: events.EventField.time,
@@ -249,6 +258,14 @@ export class DisasterRecoveryStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: `snaplake ${props.stageName}: a snapshot copy failed (quota, key, or copy error)`,
     }).addAlarmAction(onAlarm);
+    new cloudwatch.Alarm(this, 'CopiesTimedOut', {
+      metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `snaplake ${props.stageName}: a snapshot copy workflow timed out`,
+    }).addAlarmAction(onAlarm);
     new cloudwatch.Alarm(this, 'TriggersDeadLettered', {
       metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: 1,
@@ -290,14 +307,14 @@ export class DisasterRecoveryStack extends Stack {
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 
     const failed = new sfn.Fail(this, 'Failed', { error: 'CopyFailed', causePath: '$.error.Cause' });
-    const notifyFailure = new tasks.SnsPublish(this, 'Notify failure', {
+    const notifyFailure = retryPublishing(new tasks.SnsPublish(this, 'Notify failure', {
       topic: props.notifications,
       subject: `snaplake ${props.stageName}: snapshot copy failed`,
       message: sfn.TaskInput.fromObject({
         'event': 'copy-failed', 'stage': props.stageName, 'error.$': '$.error.Error', 'cause.$': '$.error.Cause', 'request.$': '$.request', 'execution.$': '$$.Execution.Id',
       }),
       resultPath: sfn.JsonPath.DISCARD,
-    }).next(failed);
+    })).next(failed);
 
     // One destination region: copy (making room when the quota is full), wait, prune.
     const copySnapshot = invoke('Copy snapshot', fns.copy, '$.copy').addRetry(notReady);
@@ -310,20 +327,31 @@ export class DisasterRecoveryStack extends Stack {
     const describeCopy = invoke('Describe copy', fns.describe, '$.copy').addRetry(notReady);
     const pruneCopies = invoke('Prune copies', fns.prune, '$.pruned');
     const copyFailed = new sfn.Fail(this, 'Copy failed', { error: 'CopyFailed', cause: 'the snapshot copy ended in a state other than available' });
-    const perRegion = copySnapshot.next(waitForCopy).next(describeCopy).next(new sfn.Choice(this, 'Copy done?')
+    // Every wait loop is bounded below the workflow's timeout, so a stuck copy fails (and notifies) with its own error.
+    const maxCopyChecks = Math.ceil(MAX_COPY_WAIT.toSeconds() / poll.toSeconds());
+    const copyTooLong = new sfn.Fail(this, 'Copy took too long', { error: 'CopyTookTooLong', cause: `the snapshot copy was not available after ${MAX_COPY_WAIT.toHours()} hours` });
+    const startCounting = new sfn.Pass(this, 'Start copy checks', { result: sfn.Result.fromObject({ count: 0 }), resultPath: '$.copyChecks' });
+    const countCheck = new sfn.Pass(this, 'Count copy check', { parameters: { 'count.$': 'States.MathAdd($.copyChecks.count, 1)' }, resultPath: '$.copyChecks' });
+    const stillCopying = sfn.Condition.or(
+      sfn.Condition.stringEquals('$.copy.status', 'creating'), sfn.Condition.stringEquals('$.copy.status', 'copying'), sfn.Condition.stringEquals('$.copy.status', 'pending'),
+    );
+    const perRegion = copySnapshot.next(startCounting).next(waitForCopy).next(describeCopy).next(countCheck).next(new sfn.Choice(this, 'Copy done?')
       .when(sfn.Condition.stringEquals('$.copy.status', 'available'), pruneCopies)
-      .when(sfn.Condition.or(
-        sfn.Condition.stringEquals('$.copy.status', 'creating'), sfn.Condition.stringEquals('$.copy.status', 'copying'), sfn.Condition.stringEquals('$.copy.status', 'pending'),
-      ), waitForCopy)
+      .when(sfn.Condition.and(stillCopying, sfn.Condition.numberLessThan('$.copyChecks.count', maxCopyChecks)), waitForCopy)
+      .when(stillCopying, copyTooLong)
       .otherwise(copyFailed));
     const everyRegion = new sfn.Map(this, 'Copy to each region', { itemsPath: '$.plan.copies', resultPath: '$.copies', maxConcurrency: 0 })
       .itemProcessor(perRegion)
       .addCatch(notifyFailure, catchAll);
 
-    const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$' } });
-    const planCopies = invoke('Plan copies', fns.plan, '$.plan', '$.request').addRetry(notReady).addCatch(notifyFailure, catchAll);
+    // `request` stays the trigger's input for the failure notice; `lookup` is what the snapshot is planned from.
+    const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$', 'lookup.$': '$', 'snapshotChecks': 0 } });
+    const planCopies = invoke('Plan copies', fns.plan, '$.plan', '$.lookup').addRetry(notReady).addCatch(notifyFailure, catchAll);
     const waitForSnapshot = new sfn.Wait(this, 'Wait for snapshot', { time: sfn.WaitTime.duration(poll) });
-    const checkAgain = new sfn.Pass(this, 'Check snapshot again', { parameters: { 'snapshotArn.$': '$.plan.snapshot.arn' }, resultPath: '$.request' });
+    const checkAgain = new sfn.Pass(this, 'Check snapshot again', {
+      parameters: { 'request.$': '$.request', 'lookup': { 'snapshotArn.$': '$.plan.snapshot.arn' }, 'snapshotChecks.$': 'States.MathAdd($.snapshotChecks, 1)' },
+    });
+    const maxSnapshotChecks = Math.ceil(MAX_SNAPSHOT_WAIT.toSeconds() / poll.toSeconds());
     const unusable = new sfn.Pass(this, 'Snapshot unusable', {
       parameters: { 'Error': 'SnapshotUnusable', 'Cause.$': "States.Format('snapshot {} is {}', $.plan.snapshot.identifier, $.plan.snapshot.status)" },
       resultPath: '$.error',
@@ -335,9 +363,10 @@ export class DisasterRecoveryStack extends Stack {
     const afterCopies = new sfn.Choice(this, 'Source made for copying?')
       .when(sfn.Condition.stringMatches('$.plan.snapshot.identifier', 'snaplake-dr-source-*'), deleteSource.next(copied))
       .otherwise(copied);
+    const creating = sfn.Condition.stringEquals('$.plan.snapshot.status', 'creating');
     return readRequest.next(planCopies).next(new sfn.Choice(this, 'Snapshot ready?')
       .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'available'), everyRegion.next(afterCopies))
-      .when(sfn.Condition.stringEquals('$.plan.snapshot.status', 'creating'), waitForSnapshot.next(checkAgain).next(planCopies))
+      .when(sfn.Condition.and(creating, sfn.Condition.numberLessThan('$.snapshotChecks', maxSnapshotChecks)), waitForSnapshot.next(checkAgain).next(planCopies))
       .otherwise(unusable.next(notifyFailure)));
   }
 }

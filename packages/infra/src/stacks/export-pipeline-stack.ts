@@ -9,9 +9,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
+import { allowAlarmNotifications, allowEventBridgeDeadLetters, eventsRole, servicePrincipalForThisAccount, triggerDeadLetterQueue } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { ExportWorkflow } from './export-workflow';
 
@@ -41,33 +41,38 @@ export class ExportPipelineStack extends Stack {
     const rdsArn = (resource: string) => `arn:${this.partition}:rds:${this.region}:${this.account}:${resource}`;
 
     this.exportRole = new iam.Role(this, 'ExportRole', {
-      assumedBy: new iam.ServicePrincipal('export.rds.amazonaws.com'),
+      assumedBy: servicePrincipalForThisAccount(this, 'export.rds.amazonaws.com'),
       description: 'Assumed by RDS to write snapshot exports into the export bucket',
     });
+    // Exactly the actions the StartExportTask API reference lists for IamRoleArn, on the bucket and its objects.
     this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [exportBucket.bucketArn] }));
     this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      actions: ['s3:PutObject*', 's3:GetObject*', 's3:DeleteObject*'],
       resources: [exportBucket.arnForObjects('*')],
     }));
-    // The bucket encrypts with the stage key by default, so writing an export needs the key too.
-    this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], resources: [dataKey.keyArn] }));
-    Validations.of(this.exportRole).acknowledge({
-      id: wildcardOnArnOf(exportBucket, '/*'),
-      reason: 'RDS names the objects of an export itself; the role may write only inside the export bucket.',
-    });
+    // The bucket encrypts with the stage key by default (SSE-KMS needs only a data key to write and decrypt to read back).
+    this.exportRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [dataKey.keyArn] }));
+    Validations.of(this.exportRole).acknowledge(
+      { id: wildcardOnArnOf(exportBucket, '/*'), reason: 'RDS names the objects of an export itself; the role may write only inside the export bucket.' },
+      ...['s3:PutObject*', 's3:GetObject*', 's3:DeleteObject*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: 'The StartExportTask API reference lists exactly these actions for the export role.',
+      })),
+    );
 
     const notificationsKey = this.notificationsKey = new kms.Key(this, 'NotificationsKey', {
       description: `snaplake ${stage.name}: encrypts export notifications`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch alarms publish to the encrypted topic.
-    notificationsKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.notifications = new sns.Topic(this, 'Notifications', {
       displayName: `snaplake ${stage.name} exports`,
       masterKey: notificationsKey,
       enforceSSL: true,
     });
+    // Every alarm of the stage (this stack's and the others') publishes here; dead letters of every trigger use this key.
+    allowAlarmNotifications(this.notifications, notificationsKey);
+    allowEventBridgeDeadLetters(notificationsKey);
     for (const email of stage.notificationEmails) this.notifications.addSubscription(new subscriptions.EmailSubscription(email));
 
     const glueDatabasePrefix = catalogName(props.project, stage.name);
@@ -108,13 +113,7 @@ export class ExportPipelineStack extends Stack {
     }));
     Validations.of(this.startWorkflow.role).acknowledge(...snapshotWildcards(this.region, this.account));
 
-    const deadLetters = new sqs.Queue(this, 'TriggerDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: notificationsKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the export triggers.' });
+    const deadLetters = triggerDeadLetterQueue(this, 'TriggerDeadLetters', notificationsKey, 'the export triggers');
     if (watched.length > 0) {
       new events.Rule(this, 'SnapshotCreated', {
         description: `snaplake ${stage.name}: snapshot created -> export workflow`,
@@ -132,11 +131,14 @@ export class ExportPipelineStack extends Stack {
     }
 
     // Databases exported on a schedule: the latest available automated snapshot, at the configured time.
-    for (const db of stage.databases.filter((d) => d.trigger === 'schedule')) {
+    const scheduled = stage.databases.filter((d) => d.trigger === 'schedule');
+    const scheduleRole = scheduled.length > 0 ? eventsRole(this, 'ScheduleRole', 'Lets EventBridge start the export workflow on schedule') : undefined;
+    for (const db of scheduled) {
       new events.Rule(this, `Schedule-${db.identifier}`, {
         description: `snaplake ${stage.name}: export the latest snapshot of ${db.identifier}`,
         schedule: events.Schedule.expression(db.schedule!),
         targets: [new targets.SfnStateMachine(this.workflow.stateMachine, {
+          role: scheduleRole,
           input: events.RuleTargetInput.fromObject({ databaseIdentifier: db.identifier, kind: db.kind, trigger: 'schedule' }),
           deadLetterQueue: deadLetters,
           retryAttempts: 8,

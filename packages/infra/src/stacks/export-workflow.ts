@@ -13,6 +13,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
+import { retryPublishing, workflowRole } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction, TaskInputFields } from '../workflow-tasks';
 
@@ -127,6 +128,7 @@ export class ExportWorkflow extends Construct {
       // A fixed name, so the sweeper's permission can name this workflow's executions.
       stateMachineName: this.stateMachineName(props),
       stateMachineType: sfn.StateMachineType.STANDARD,
+      role: workflowRole(this, 'Role'),
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(props)),
       timeout: Duration.hours(24),
       tracingEnabled: true,
@@ -147,7 +149,7 @@ export class ExportWorkflow extends Construct {
         { id: `AwsSolutions-IAM5[Resource::${executions}/*:*]`, reason: 'The Distributed Map of a large delivery reads this workflow\'s own child executions.' },
       );
     }
-    Validations.of(this.stateMachine).acknowledge(
+    Validations.of(this.stateMachine.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
       ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, this.deliver, this.detour]
         .filter((fn): fn is SnaplakeFunction => fn !== undefined)
@@ -228,10 +230,16 @@ export class ExportWorkflow extends Construct {
       },
     });
     const temporary = [rds('cluster:snaplake-tmp-*'), rds('cluster-snapshot:snaplake-tmp-*')];
+    // RestoreDBClusterFromSnapshot authorizes the new cluster, the snapshot, the subnet group, and the cluster parameter
+    // group and option group it gets (the engine's defaults: default.* and default:*), per the Service Authorization Reference.
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource', 'rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'],
-      resources: [...temporary, rds('cluster-snapshot:*'), rds(`subgrp:${restore.subnetGroupName}`)],
+      actions: ['rds:RestoreDBClusterFromSnapshot'],
+      resources: [temporary[0]!, rds('cluster-snapshot:*'), rds(`subgrp:${restore.subnetGroupName}`), rds('cluster-pg:default.*'), rds('og:default:*')],
     }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds:CreateDBClusterSnapshot'], resources: temporary }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'], resources: temporary }));
+    // Tags are set when the temporary resources are created (Tags on restore and snapshot): only those can be tagged.
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds:AddTagsToResource'], resources: temporary }));
     // Deleting needs the temporary tag in IAM itself: no bug can delete a real cluster or snapshot.
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot'],
@@ -239,9 +247,10 @@ export class ExportWorkflow extends Construct {
       conditions: { StringEquals: { 'aws:ResourceTag/snaplake:temporary': 'true' } },
     }));
     if (restore.kmsKeyArn) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [restore.kmsKeyArn] }));
-    Validations.of(fn.role).acknowledge(...[...temporary, rds('cluster-snapshot:*')].map((arn) => ({
+    Validations.of(fn.role).acknowledge(...[...temporary, rds('cluster-snapshot:*'), rds('cluster-pg:default.*'), rds('og:default:*')].map((arn) => ({
       id: `AwsSolutions-IAM5[Resource::${arn.replace(`arn:${stack.partition}`, 'arn:<AWS::Partition>')}]`,
-      reason: 'Temporary clusters and snapshots are named snaplake-tmp-* per execution; the restored snapshot is named by RDS; deletes need the snaplake:temporary tag.',
+      reason: 'Temporary clusters and snapshots are named snaplake-tmp-* per execution; the restored snapshot is named by RDS; the restore uses the '
+        + 'engine\'s default parameter and option groups; deletes need the snaplake:temporary tag.',
     })));
     return fn;
   }
@@ -307,7 +316,10 @@ export class ExportWorkflow extends Construct {
       }),
       maxConcurrency: 20,
       resultPath: sfn.JsonPath.DISCARD,
-    }).itemProcessor(invoke('Deliver batch', deliver, { path: '$' }, '$.copied')).addCatch(notifyFailure, catchAll);
+    }).itemProcessor(
+      // Each batch's output is collected by the map: an empty object keeps 256 KiB out of reach (about 40 million objects).
+      invoke('Deliver batch', deliver, { path: '$' }, sfn.JsonPath.DISCARD).next(new sfn.Pass(this, 'Batch delivered', { result: sfn.Result.fromObject({}) })),
+    ).addCatch(notifyFailure, catchAll);
     const verify = invoke('Verify delivery', deliver, { step: 'verify', ...ref }, '$.verified').addCatch(notifyFailure, catchAll);
     const delivered = new sfn.Pass(this, 'Delivered');
     plan.next(new sfn.Choice(this, 'Deliver in batches?')
@@ -345,21 +357,25 @@ export class ExportWorkflow extends Construct {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
     const acks = [{ id: wildcardOnArnOf(props.exportBucket, '/*'), reason: 'Delivery reads the objects of an export, named by RDS.' }];
     for (const db of databases) {
-      const { destination, prefix, kmsKeyArn } = db.delivery!;
+      const { destination, prefix, kmsKeyArn, bucketOwnerEnforced } = db.delivery!;
       const { container, objects } = deliveryDestinationArns(destination, prefix, stack.partition);
+      // ListBucket with no prefix condition: without it, HeadObject on a key not yet delivered answers 403, not 404.
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [container] }));
+      // An ACL is sent only when the partner's bucket does not enforce bucket-owner ownership.
       fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        actions: ['s3:PutObject', ...(bucketOwnerEnforced ? [] : ['s3:PutObjectAcl']), 's3:GetObject', 's3:AbortMultipartUpload'],
         resources: [objects],
       }));
-      if (kmsKeyArn) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'], resources: [kmsKeyArn] }));
+      if (kmsKeyArn) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [kmsKeyArn] }));
       acks.push({
         id: `AwsSolutions-IAM5[Resource::${objects.replace(`arn:${stack.partition}`, 'arn:<AWS::Partition>')}]`,
         reason: `Delivery writes the objects of each export of ${db.identifier} under the partner's prefix only.`,
       });
       new CfnOutput(Stack.of(this), `PartnerPolicy-${db.identifier}`, {
         description: `Statements the partner adds to ${destination} (and its KMS key) so deliveries of ${db.identifier} can write`,
-        value: JSON.stringify(partnerPolicies({ destination, prefix, kmsKeyArn, deliveryRoleArn: deliveryRoleArn(stack, roleName) })),
+        value: JSON.stringify(partnerPolicies({
+          destination, prefix, kmsKeyArn, bucketOwnerEnforced, deliveryRoleArn: deliveryRoleArn(stack, roleName),
+        })),
       });
     }
     Validations.of(fn.role).acknowledge(...acks);
@@ -491,12 +507,12 @@ export class ExportWorkflow extends Construct {
   private definition(props: ExportWorkflowProps): sfn.IChainable {
     const invoke = (name: string, fn: SnaplakeFunction, input: TaskInputFields, resultPath: string) =>
       invokeFunction(this, name, fn, input, resultPath);
-    const notify = (name: string, message: Record<string, unknown>) => new tasks.SnsPublish(this, name, {
+    const notify = (name: string, message: Record<string, unknown>) => retryPublishing(new tasks.SnsPublish(this, name, {
       topic: props.notifications,
       message: sfn.TaskInput.fromObject(message),
       subject: `snaplake ${props.stageName}: ${name.toLowerCase()}`,
       resultPath: sfn.JsonPath.DISCARD,
-    });
+    }));
 
     const failed = new sfn.Fail(this, 'Failed', { error: 'ExportFailed', causePath: '$.error.Cause' });
     const notifyFailure = notify('Notify failure', {
@@ -519,10 +535,11 @@ export class ExportWorkflow extends Construct {
     }
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 
-    const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$' } });
-    const resolve = invoke('Resolve snapshot', this.resolveSnapshot, { path: '$.request' }, '$.snapshot')
+    // `request` stays the trigger's input for every notice; `lookup` is what the snapshot is resolved from.
+    const readRequest = new sfn.Pass(this, 'Read request', { parameters: { 'request.$': '$', 'lookup.$': '$' } });
+    const resolve = invoke('Resolve snapshot', this.resolveSnapshot, { path: '$.lookup' }, '$.snapshot')
       .addCatch(notifyFailure, catchAll);
-    const checkAgain = new sfn.Pass(this, 'Check snapshot again', { parameters: { 'snapshotArn.$': '$.snapshot.arn' }, resultPath: '$.request' });
+    const checkAgain = new sfn.Pass(this, 'Check snapshot again', { parameters: { 'snapshotArn.$': '$.snapshot.arn' }, resultPath: '$.lookup' });
     const waitForSnapshot = new sfn.Wait(this, 'Wait for snapshot', { time: sfn.WaitTime.duration(props.snapshotPollInterval ?? Duration.minutes(5)) });
     const snapshotUnusable = new sfn.Pass(this, 'Snapshot unusable', {
       parameters: { 'Error': 'SnapshotUnusable', 'Cause.$': "States.Format('snapshot {} is {}', $.snapshot.identifier, $.snapshot.status)" },
@@ -592,7 +609,7 @@ export class ExportWorkflow extends Construct {
       }, '$.catalog').addCatch(notifyFailure, catchAll);
     const notifyCompleted = notify('Notify completed', props.catalog === 'crawler'
       ? { ...completed, 'crawler.$': '$.catalog' }
-      : { ...completed, 'tables.$': '$.catalog.tables', 'skippedByCatalog.$': '$.catalog.skipped' });
+      : { ...completed, 'tables.$': '$.catalog.tableCount', 'skippedByCatalog.$': '$.catalog.skipped' });
 
     // Delivery to partners comes after the catalog: a partner never receives an export that is not COMPLETE.
     const catalogued = this.deliver ? register.next(this.delivery(this.deliver, props, invoke, notifyFailure, catchAll)) : register;

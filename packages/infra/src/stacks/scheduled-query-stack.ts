@@ -10,13 +10,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { snaplakeWorkgroup } from '../athena-workgroup';
 import { wildcardOnArnOf } from '../nag';
 import { queryRunInput, SCHEDULED_TIME_PLACEHOLDER } from '../query-run-input';
+import { retryPublishing, triggerDeadLetterQueue, workflowRole } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing } from './export-pipeline-stack';
@@ -40,6 +40,11 @@ export const RUNS_STATE_MACHINE_OUTPUT = 'RunsStateMachineArn';
 
 /** Times a failed-but-retryable query (Athena's `AthenaError.Retryable`) is run in all. */
 const QUERY_ATTEMPTS = 3;
+/**
+ * Checks of one running query before it counts as failed: checks come at most 55 s apart, so 300 checks
+ * wait over 4 hours (Athena's longest query runtime is 240 minutes), and one run stays inside the 5-hour timeout.
+ */
+const MAX_QUERY_CHECKS = 300;
 
 /**
  * Runs the SQL files of `packages/infra/queries` on their schedules: EventBridge Scheduler starts a
@@ -87,7 +92,7 @@ export class ScheduledQueryStack extends Stack {
     // The runner: Athena on its workgroups only, Glue read on the databases its queries name, S3 read on the data, write on the results.
     const workgroups = [...new Set([workgroupName, ...props.queries.map((q) => q.workgroup).filter((w): w is string => w !== undefined)])];
     start.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+      actions: ['athena:StartQueryExecution'],
       resources: workgroups.map((w) => arn('athena', `workgroup/${w}`)),
     }));
     check.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -108,7 +113,8 @@ export class ScheduledQueryStack extends Stack {
       actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
       resources: props.queries.map((q) => props.resultsBucket.arnForObjects(`${q.name}/*`)),
     }));
-    start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+    // SSE-KMS: Athena reads the data and writes results with the runner's credentials (a data key to write, decrypt to read).
+    start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
     for (const connector of props.connectors ?? []) {
       if (props.queries.some((q) => q.catalog === connector.catalogName)) {
         connector.grantQuery(start.role);
@@ -120,7 +126,7 @@ export class ScheduledQueryStack extends Stack {
       actions: ['s3:GetObject', 's3:PutObject'],
       resources: props.queries.map((q) => props.resultsBucket.arnForObjects(`${q.name}/*`)),
     }));
-    finish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+    finish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
 
     const resultWildcards = props.queries.map((q) => ({
       id: wildcardOnArnOf(props.resultsBucket, `/${q.name}/*`),
@@ -137,6 +143,7 @@ export class ScheduledQueryStack extends Stack {
     Validations.of(finish.role).acknowledge(...resultWildcards);
 
     this.stateMachine = new sfn.StateMachine(this, 'Runs', {
+      role: workflowRole(this, 'RunsRole'),
       definitionBody: sfn.DefinitionBody.fromChainable(this.definition(start, check, finish, props)),
       timeout: Duration.hours(5),
       tracingEnabled: true,
@@ -146,23 +153,20 @@ export class ScheduledQueryStack extends Stack {
     // On-demand runs (`npm run query-input`) start this workflow; its ARN is read from this output.
     new CfnOutput(this, RUNS_STATE_MACHINE_OUTPUT, { value: this.stateMachine.stateMachineArn, description: 'Start an execution to run a query now (docs/scheduled-queries.md)' });
     allowPublishing(this.stateMachine.role, props.notificationsKey);
-    Validations.of(this.stateMachine).acknowledge(
+    Validations.of(this.stateMachine.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
       ...[start, check, finish].map((fn) => ({ id: wildcardOnArnOf(fn.function, ':*'), reason: 'The workflow invokes versions of its own functions (set by the CDK).' })),
     );
 
-    const deadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the query schedules.' });
+    const deadLetters = triggerDeadLetterQueue(this, 'ScheduleDeadLetters', props.notificationsKey, 'the query schedules');
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'Lets EventBridge Scheduler start scheduled query runs',
     });
     this.stateMachine.grantStartExecution(schedulerRole);
-    deadLetters.grantSendMessages(schedulerRole);
+    // Scheduler writes dead letters with this role: SendMessage, and a data key of the queue's key.
+    schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetters.queueArn] }));
+    schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.notificationsKey.keyArn] }));
 
     this.schedules = props.queries.map((query) => new scheduler.CfnSchedule(this, `Schedule-${query.name}`, {
       // Within Scheduler's 64 characters; a cut name ends with a hash, so two long query names never collide.
@@ -189,6 +193,7 @@ export class ScheduledQueryStack extends Stack {
       alarmDescription: description,
     }).addAlarmAction(new cwActions.SnsAction(props.notifications));
     alarm('RunsFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), `snaplake ${props.stageName}: a scheduled query failed`);
+    alarm('RunsTimedOut', this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }), `snaplake ${props.stageName}: a scheduled query run timed out`);
     alarm('SchedulesDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       `snaplake ${props.stageName}: a schedule could not start its query`);
   }
@@ -197,7 +202,7 @@ export class ScheduledQueryStack extends Stack {
     const invoke = (name: string, fn: SnaplakeFunction, payload: Record<string, unknown>, resultPath: string) =>
       invokeFunction(this, name, fn, payload, resultPath, Duration.seconds(2));
     const failed = new sfn.Fail(this, 'Failed', { error: 'QueryFailed', causePath: '$.error.Cause' });
-    const notifyFailure = new tasks.SnsPublish(this, 'Notify failure', {
+    const notifyFailure = retryPublishing(new tasks.SnsPublish(this, 'Notify failure', {
       topic: props.notifications,
       subject: `snaplake ${props.stageName}: scheduled query failed`,
       message: sfn.TaskInput.fromObject({
@@ -210,7 +215,7 @@ export class ScheduledQueryStack extends Stack {
         'execution.$': '$$.Execution.Id',
       }),
       resultPath: sfn.JsonPath.DISCARD,
-    }).next(failed);
+    })).next(failed);
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 
     const readRun = new sfn.Pass(this, 'Read run', {
@@ -233,6 +238,13 @@ export class ScheduledQueryStack extends Stack {
       parameters: { 'query.$': '$.query', 'scheduledTime.$': '$.scheduledTime', 'attempt.$': 'States.MathAdd($.attempt, 1)' },
     });
 
+    // The check loop is bounded below the workflow's timeout: a query still running after MAX_QUERY_CHECKS is recorded as failed.
+    const tookTooLong = new sfn.Pass(this, 'Query took too long', {
+      parameters: { 'Error': 'QueryTookTooLong', 'Cause.$': `States.Format('query {} still {} after ${MAX_QUERY_CHECKS} checks', $.run.queryExecutionId, $.run.state)` },
+      resultPath: '$.error',
+    });
+    const recordTooLong = invoke('Record query too long', finish, { 'query.$': '$.query', 'status.$': '$.run', 'outcome': 'failed' }, '$.finished')
+      .addCatch(notifyFailure, catchAll);
     return readRun.next(startQuery).next(waitForQuery).next(checkQuery).next(new sfn.Choice(this, 'Query done?')
       .when(sfn.Condition.stringEquals('$.run.state', 'SUCCEEDED'), recordSuccess.next(new sfn.Succeed(this, 'Done')))
       .when(sfn.Condition.and(
@@ -242,6 +254,7 @@ export class ScheduledQueryStack extends Stack {
       ), nextAttempt.next(startQuery))
       .when(sfn.Condition.or(sfn.Condition.stringEquals('$.run.state', 'FAILED'), sfn.Condition.stringEquals('$.run.state', 'CANCELLED')),
         recordFailure.next(queryFailed).next(notifyFailure))
+      .when(sfn.Condition.numberGreaterThanEquals('$.run.check', MAX_QUERY_CHECKS), recordTooLong.next(tookTooLong).next(notifyFailure))
       .otherwise(waitForQuery));
   }
 }

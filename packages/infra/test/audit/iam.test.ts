@@ -8,6 +8,8 @@ const UNSCOPABLE_ACTIONS: Record<string, string> = {
   'rds:DescribeExportTasks': 'export tasks are not resources in IAM; read-only status of exports',
   'ec2:CreateNetworkInterface': 'Lambda in a VPC (Athena connector): the interface does not exist before it is created',
   'ec2:DescribeNetworkInterfaces': 'Describe actions take no resource',
+  'ec2:DescribeSubnets': 'Describe actions take no resource (Lambda in a VPC, AWSLambdaVPCAccessExecutionRole v3)',
+  's3:ListAllMyBuckets': 'takes no resource; only for Athena connector releases before 2024.32.1, which check the spill bucket with ListBuckets',
   'ec2:DeleteNetworkInterface': 'Lambda in a VPC manages interfaces it created; their ids are not known at deploy time',
   'ec2:AssignPrivateIpAddresses': 'Lambda in a VPC, as above',
   'ec2:UnassignPrivateIpAddresses': 'Lambda in a VPC, as above',
