@@ -17,3 +17,6 @@ export * from './athena-workgroup';
 export * from './workflow-tasks';
 export * from './query-run-input';
 export * from './query-input';
+export * from './stacks/dashboard-stack';
+export * from './stacks/freshness-alarms';
+export * from './export-settings';

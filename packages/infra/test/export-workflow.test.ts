@@ -17,6 +17,7 @@ const snapshot = (status: string) => ({
   status,
   snapshotTime: '2026-11-21T03:05:12.000Z',
   exportTaskIdentifier: 'rds-orders-db-2026-11-21-03-05-1a2b3c4d',
+  exportOnly: [] as string[],
 });
 const exportStatus = (status: string, failureCause = '') => ({
   exportTaskIdentifier: 'rds-orders-db-2026-11-21-03-05-1a2b3c4d', status, percentProgress: 100, totalExtractedDataInGB: 2, failureCause, warningMessage: '', s3Bucket: 'b', s3Prefix: '',
@@ -34,7 +35,10 @@ interface Scenario {
   find?: (input: unknown) => unknown;
   describe?: (input: unknown) => unknown;
   register?: (input: unknown) => unknown;
+  report?: (input: any) => unknown;
+  recordFailure?: (input: any) => unknown;
 }
+const COST = { databaseIdentifier: 'orders-db', extractedGB: 2, durationMinutes: 95, tables: 1, estimatedChargeUSD: 0.02, pricePerGB: 0.01, priceAsOf: '2026-11-22' };
 
 async function run(input: unknown, scenario: Scenario) {
   const detourStates = ['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot',
@@ -47,6 +51,8 @@ async function run(input: unknown, scenario: Scenario) {
     'Describe export': scenario.describe ?? (() => exportStatus('COMPLETE')),
     'Register catalog': scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] })),
     'Start crawler': scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' })),
+    'Report export': scenario.report ?? (() => COST),
+    'Record failure': scenario.recordFailure ?? ((failed: any) => ({ databaseIdentifier: failed.state.snapshot?.databaseIdentifier ?? 'unknown', failed: true })),
     'Notify started': published,
     'Notify completed': published,
     'Notify failure': published,
@@ -68,12 +74,44 @@ describe('export workflow, executed locally from the synthesized definition', ()
     const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {});
     expect(error).toBeUndefined();
     expect(calls['Resolve snapshot']).toEqual([{ snapshotArn: snapshot('available').arn }]);
-    expect(calls['Start export']).toEqual([{ snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier, viaTemporarySnapshot: false }]);
+    expect(calls['Start export']).toEqual([{
+      snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier, viaTemporarySnapshot: false, exportOnly: [],
+    }]);
     expect(calls['Register catalog']).toEqual([{
-      exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z',
+      exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z', exportOnly: [],
     }]);
     expect(notifications.map((n) => n.event)).toEqual(['export-started', 'export-completed']);
-    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: ['snaplake_dev_orders_db_shop.orders'] });
+    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: ['snaplake_dev_orders_db_shop.orders'], cost: COST });
+  });
+
+  test('exportOnly: the list resolved with the snapshot reaches StartExportTask and the catalog', async () => {
+    const scoped = { ...snapshot('available'), exportOnly: ['shop.public.orders', 'shop.sales'] };
+    const { calls } = await run({ snapshotArn: scoped.arn }, { resolve: () => scoped });
+    expect(calls['Start export']![0].exportOnly).toEqual(['shop.public.orders', 'shop.sales']);
+    expect(calls['Register catalog']![0].exportOnly).toEqual(['shop.public.orders', 'shop.sales']);
+  });
+
+  test('an export is reported (counted for freshness) only once catalogued, with the describe result and the catalog', async () => {
+    const { calls } = await run({ snapshotArn: snapshot('available').arn }, {});
+    expect(calls['Report export']).toEqual([{
+      outcome: 'completed',
+      snapshot: snapshot('available'),
+      export: exportStatus('COMPLETE'),
+      catalog: { tables: ['snaplake_dev_orders_db_shop.orders'], skipped: [] },
+      startedAt: expect.any(String),
+    }]);
+    const failedCatalog = await run({ snapshotArn: snapshot('available').arn }, { register: () => { throw awsError('AccessDeniedException', 'denied'); } });
+    expect(failedCatalog.calls['Report export']).toBeUndefined();
+    expect(failedCatalog.calls['Record failure']).toHaveLength(1);
+  });
+
+  test('every failure is recorded for its database before the notification; a recording failure never hides it', async () => {
+    const failed = await run({ snapshotArn: snapshot('available').arn }, { describe: () => exportStatus('FAILED', 'boom') });
+    expect(failed.calls['Record failure']![0]).toMatchObject({ outcome: 'failed', state: { snapshot: { databaseIdentifier: 'orders-db' }, error: { Error: 'ExportFAILED' } } });
+    const unrecorded = await run({ snapshotArn: snapshot('available').arn }, {
+      describe: () => exportStatus('FAILED', 'boom'), recordFailure: () => { throw awsError('AccessDeniedException', 'logs denied'); },
+    });
+    expect(unrecorded.notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'ExportFAILED', cause: expect.stringContaining('boom') });
   });
 
   test('a re-run after a failed export waits for, catalogs and names the new attempt under the same snapshot (issue 14 #3)', async () => {
@@ -231,7 +269,7 @@ describe('export workflow, executed locally from the synthesized definition', ()
       expect(error).toBeUndefined();
       expect(calls['Check temporary cluster']).toHaveLength(2);
       expect(calls['Start export']).toEqual([{
-        snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier, viaTemporarySnapshot: true,
+        snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier, viaTemporarySnapshot: true, exportOnly: [],
       }]);
       expect(calls['Restore temporary cluster']![0]).toMatchObject({ step: 'restore', executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test' });
       expect(calls['Clean up temporary resources']).toHaveLength(1);
