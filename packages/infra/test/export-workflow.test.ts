@@ -6,7 +6,15 @@ const definitions = {
   metadata: definitionOf(synthesized('minimal').template('Dev/ExportPipeline')),
   crawler: definitionOf(synthesized('crawler').template('Dev/ExportPipeline')),
   detour: definitionOf(synthesized('serverless-detour').template('Dev/ExportPipeline')),
+  scoped: definitionOf(synthesized('export-scope').template('Dev/ExportPipeline')),
 };
+
+/** What the synthesized resolve function was given as EXPORT_SCOPES, which it returns with each snapshot as `exportOnly`. */
+function exportScopesOf(fixture: string): Record<string, string[]> {
+  const functions = Object.values(synthesized(fixture).template('Dev/ExportPipeline').findResources('AWS::Lambda::Function')) as any[];
+  const resolve = functions.find((f) => f.Properties.Environment?.Variables?.EXPORT_SCOPES !== undefined);
+  return JSON.parse(resolve.Properties.Environment.Variables.EXPORT_SCOPES);
+}
 
 const snapshot = (status: string) => ({
   arn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:rds:orders-db-2026-11-21-03-05',
@@ -26,6 +34,8 @@ const awsError = (name: string, message = name) => Object.assign(new Error(messa
 
 interface Scenario {
   catalog?: 'metadata' | 'crawler';
+  /** Run the fixture whose database has exportOnly. */
+  scoped?: boolean;
   /** Synthesize with the Serverless v1 detour, and answer its steps with this. */
   detour?: (input: any) => unknown;
   crawl?: (input: unknown) => unknown;
@@ -44,7 +54,7 @@ async function run(input: unknown, scenario: Scenario) {
   const detourStates = ['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot',
     'Clean up temporary resources', 'Clean up after failure'];
   const published = () => ({ MessageId: '1' });
-  const { calls, error } = await runLocally(scenario.detour ? definitions.detour : definitions[scenario.catalog ?? 'metadata'], input, {
+  const { calls, error } = await runLocally(scenario.detour ? definitions.detour : scenario.scoped ? definitions.scoped : definitions[scenario.catalog ?? 'metadata'], input, {
     'Resolve snapshot': scenario.resolve ?? (() => snapshot('available')),
     'Start export': scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false })),
     'Find existing export': scenario.find ?? (() => ({ found: false })),
@@ -84,11 +94,17 @@ describe('export workflow, executed locally from the synthesized definition', ()
     expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: ['snaplake_dev_orders_db_shop.orders'], cost: COST });
   });
 
-  test('exportOnly: the list resolved with the snapshot reaches StartExportTask and the catalog', async () => {
-    const scoped = { ...snapshot('available'), exportOnly: ['shop.public.orders', 'shop.sales'] };
-    const { calls } = await run({ snapshotArn: scoped.arn }, { resolve: () => scoped });
+  test('exportOnly: the configured list reaches StartExportTask and the catalog, through the resolved snapshot', async () => {
+    // The config's exportOnly is the resolve function's EXPORT_SCOPES; it returns the database's list with the snapshot.
+    const scopes = exportScopesOf('export-scope');
+    expect(scopes).toEqual({ 'orders-db': ['shop.public.orders', 'shop.sales'] });
+    const scoped = { ...snapshot('available'), exportOnly: scopes['orders-db']! };
+    const { error, calls } = await run({ snapshotArn: scoped.arn }, { scoped: true, resolve: () => scoped });
+    expect(error).toBeUndefined();
     expect(calls['Start export']![0].exportOnly).toEqual(['shop.public.orders', 'shop.sales']);
     expect(calls['Register catalog']![0].exportOnly).toEqual(['shop.public.orders', 'shop.sales']);
+    // A database without exportOnly resolves with an empty list: everything is exported.
+    expect(exportScopesOf('minimal')).toEqual({});
   });
 
   test('an export is reported (counted for freshness) only once catalogued, with the describe result and the catalog', async () => {

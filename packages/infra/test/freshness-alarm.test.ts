@@ -86,3 +86,41 @@ describe('freshness alarm', () => {
     }
   });
 });
+
+describe('freshness and cost settings from the config (fixture export-scope)', () => {
+  const scoped = synthesized('export-scope').template('Dev/ExportPipeline');
+  const scopedAlarm = (db: string) => (Object.values(scoped.findResources('AWS::CloudWatch::Alarm')) as any[])
+    .map((r) => r.Properties).find((a) => a.MetricName === 'ExportsCatalogued' && a.Dimensions.some((d: { Value: string }) => d.Value === db));
+
+  test('maxExportAgeHours sets the window; a weekday schedule gets the weekend plus 3 h', () => {
+    expect(scopedAlarm('orders-db')).toMatchObject({ EvaluationPeriods: 30, DatapointsToAlarm: 30, TreatMissingData: 'breaching' });
+    expect(scopedAlarm('billing')).toMatchObject({ EvaluationPeriods: 75, DatapointsToAlarm: 75 });
+  });
+
+  test('the freshness alarm notifies the stage topic when it fires and when it recovers', () => {
+    expect(scopedAlarm('orders-db')).toMatchObject({ AlarmActions: [expect.anything()], OKActions: [expect.anything()] });
+  });
+
+  test('the report function estimates with the stage price and emits to the stage\'s export namespace', () => {
+    const functions = Object.values(scoped.findResources('AWS::Lambda::Function')) as any[];
+    const report = functions.find((f) => f.Properties.Environment?.Variables?.EXPORT_PRICE !== undefined);
+    expect(report.Properties.Environment.Variables).toMatchObject({
+      EXPORT_PRICE: JSON.stringify({ usdPerGB: 0.012, asOf: '2026-11-01' }), METRICS_NAMESPACE: 'snaplake/dev/exports',
+    });
+  });
+
+  test('the Freshness output lists each database, its window and its alarm, for snaplake-status', () => {
+    const output = scoped.findOutputs('Freshness').Freshness as any;
+    const parts = output.Value['Fn::Join'][1] as unknown[];
+    const text = parts.map((p) => (typeof p === 'string' ? p : 'ALARM_NAME')).join('');
+    expect(JSON.parse(text)).toEqual({
+      namespace: 'snaplake/dev/exports',
+      metricName: 'ExportsCatalogued',
+      dimension: 'Database',
+      databases: [
+        { database: 'orders-db', maxExportAgeHours: 30, alarmName: 'ALARM_NAME' },
+        { database: 'billing', maxExportAgeHours: 75, alarmName: 'ALARM_NAME' },
+      ],
+    });
+  });
+});
