@@ -33,7 +33,9 @@ test('every Retry and Catch matches an AWS error (States.*, Lambda.*, core\'s TR
 test('alarms on snaplake metrics watch a namespace and name the functions emit', () => {
   // SNAPLAKE_METRICS is what the functions emit (functions/test/emitted-metrics.test.ts holds them to it).
   const emitted = new Set<string>(SNAPLAKE_METRICS.map((metric) => metric.name));
-  for (const name of [RECOVERY_POINT_METRICS.newestCopyAgeHours, SCHEDULED_QUERY_METRICS.failures, EXPORT_METRICS.catalogued]) expect(emitted).toContain(name);
+  for (const name of [RECOVERY_POINT_METRICS.newestCopyAgeHours, SCHEDULED_QUERY_METRICS.failures, EXPORT_METRICS.catalogued]) {
+    expect(emitted).toContain(name);
+  }
   const alarms = app.stacks.flatMap((stack) => Object.values(stack.template.Resources ?? {}).filter((r: any) => r.Type === 'AWS::CloudWatch::Alarm'
     && typeof r.Properties.Namespace === 'string' && r.Properties.Namespace.startsWith('snaplake/')) as any[]);
   expect(alarms.length).toBeGreaterThan(0);
