@@ -228,6 +228,8 @@ const functions = workspacePackage(new typescript.TypeScriptProject({
   deps: [
     `${core.package.packageName}@^0.0.0`,
     `@aws-sdk/client-athena@${AWS_SDK}`,
+    `@aws-sdk/client-cloudformation@${AWS_SDK}`,
+    `@aws-sdk/client-cloudwatch@${AWS_SDK}`,
     `@aws-sdk/client-glue@${AWS_SDK}`,
     `@aws-sdk/client-rds@${AWS_SDK}`,
     `@aws-sdk/client-s3@${AWS_SDK}`,
@@ -237,6 +239,8 @@ const functions = workspacePackage(new typescript.TypeScriptProject({
   devDeps: [NODE_TYPES, 'esbuild@^0.28.2', 'aws-sdk-client-mock@^4.1.0', '@types/aws-lambda@^8.10.164', 'fast-check@^4.10.2', 's3rver@^3.7.1'],
 }));
 functions.package.addField('private', true);
+// `snaplake-status` reads AWS (stack outputs, alarms, metrics), so it lives with the SDK code, not in core's CLI.
+functions.addBins({ 'snaplake-status': 'lib/status-cli.js' });
 // s3rver lists with MD5, which OpenSSL 3 (Node 20) only offers through the legacy provider.
 functions.testTask.env('NODE_OPTIONS', '--openssl-legacy-provider');
 functions.addTask('bundle', { description: 'Bundles every handler with esbuild', exec: 'node scripts/bundle.mjs' });

@@ -20,3 +20,6 @@ export * from './disaster-recovery';
 export * from './delivery';
 export * from './metrics';
 export * from './workflow-errors';
+export * from './export-scope';
+export * from './freshness';
+export * from './export-report';

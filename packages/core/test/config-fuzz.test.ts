@@ -11,7 +11,10 @@ const valid = {
     region: 'eu-west-1',
     exportRetentionDays: 30,
     notificationEmails: ['a@example.com'],
-    databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres', trigger: 'schedule', schedule: 'cron(0 4 * * ? *)' }],
+    databases: [{
+      identifier: 'orders-db', kind: 'instance', engine: 'postgres', trigger: 'schedule', schedule: 'cron(0 4 * * ? *)', exportOnly: ['shop.public.orders', 'crm'], maxExportAgeHours: 30,
+    }],
+    exportPricePerGB: { usdPerGB: 0.012, asOf: '2026-11-01' },
     federatedQueries: [{
       functionName: 'orders-live',
       engine: 'postgresql',

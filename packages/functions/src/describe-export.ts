@@ -13,6 +13,11 @@ export interface ExportStatus {
   readonly warningMessage: string;
   readonly s3Bucket: string;
   readonly s3Prefix: string;
+  /** What the export was asked to write (ExportOnly); empty for everything. */
+  readonly exportOnly: string[];
+  /** ISO times the task started and ended ('' until known): the export's duration. */
+  readonly taskStartTime: string;
+  readonly taskEndTime: string;
 }
 
 /** The export id is not (yet) known to RDS: retried a few times, as a just-started export can lag. */
@@ -43,5 +48,8 @@ export async function describeExport(rds: RDSClient, input: { exportTaskIdentifi
     warningMessage: task.WarningMessage ?? '',
     s3Bucket: task.S3Bucket ?? '',
     s3Prefix: task.S3Prefix ?? '',
+    exportOnly: task.ExportOnly ?? [],
+    taskStartTime: task.TaskStartTime?.toISOString() ?? '',
+    taskEndTime: task.TaskEndTime?.toISOString() ?? '',
   };
 }

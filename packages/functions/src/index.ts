@@ -14,3 +14,4 @@ export * from './scheduled-query-steps';
 export * from './disaster-recovery';
 export * from './deliver-export';
 export * from './serverless-detour';
+export * from './report-export';

@@ -3,6 +3,7 @@ import {
   BatchDeletePartitionCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   GetPartitionsCommand,
   GetTablesCommand,
   GlueClient,
@@ -12,6 +13,7 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   currentTableInput,
+  EXPORT_ID_PARAMETER,
   expiredPartitionValues,
   EXPORTED_AT_PARAMETER,
   ExportVersion,
@@ -22,6 +24,7 @@ import {
   historyTableInput,
   HistoryPartition,
   historyTableName,
+  inExportScope,
   mergeHistoryPartitions,
   nameHeldByOtherTable,
   parseExportInfo,
@@ -32,6 +35,7 @@ import {
   shouldSwitchCurrentTable,
   SNAPSHOT_TIME_PARAMETER,
   snapshotTimePartitionValue,
+  SOURCE_TABLE_PARAMETER,
   SourceEngine,
   WORKFLOW_ERRORS,
 } from '@snaplake/core';
@@ -50,6 +54,8 @@ export interface RegisterCatalogInput {
    * snapshotTime, which for a Serverless v1 export is the temporary snapshot's time.
    */
   readonly snapshotTime: string;
+  /** The database's `exportOnly` list: tables outside it are never catalogued. @default - every table */
+  readonly exportOnly?: readonly string[];
 }
 
 export interface CatalogSettings {
@@ -70,6 +76,11 @@ export interface RegisteredCatalog {
   readonly tables: string[];
   /** Current tables left on a newer export than this one. */
   readonly currentTablesKept: string[];
+  /**
+   * Current tables an earlier export had and this one left out (outside exportOnly, or dropped at the
+   * source): deleted, so no one reads stale data as current. Their `_history` tables stay.
+   */
+  readonly currentTablesRetired: string[];
   readonly partitionsAdded: number;
   readonly partitionsDropped: number;
   /** Tables not catalogued, with why (skipped by the export, unknown types, a Glue name held by another table...). */
@@ -112,8 +123,15 @@ export async function registerCatalog(
   };
   const tablesInfo = parseExportTablesInfo(files.tablesInfo, input.engine);
   const exportRoot = `s3://${settings.bucketName}/${rootKey.replace(/\/$/, '')}`;
-  const plan = planCatalogTables(tablesInfo.tables, exportRoot, input.engine);
-  const skipped = [...tablesInfo.warnings, ...plan.skipped];
+  const inScope = tablesInfo.tables.filter((table) => inExportScope(table, input.exportOnly, input.engine));
+  // Source tables this export still has, catalogued or not: a table it skipped keeps its current table.
+  const stillExported = new Set(inScope.map((table) => table.target));
+  const plan = planCatalogTables(inScope, exportRoot, input.engine);
+  const skipped = [
+    ...tablesInfo.warnings,
+    ...tablesInfo.tables.filter((table) => !stillExported.has(table.target)).map((table) => `${table.target}: outside exportOnly, not catalogued`),
+    ...plan.skipped,
+  ];
   const candidates = plan.tables.map(({ source, table }) => ({
     database: glueDatabaseName(settings.databasePrefix, input.databaseIdentifier, source.database), source, table,
   }));
@@ -169,19 +187,51 @@ export async function registerCatalog(
     if (!switched) kept.push(`${database}.${table.name}`);
   });
 
+  // 3. Current tables of an older export that this export left out stop being current.
+  const retired = [...existing.entries()].filter(([, table]) => isRetired(table, stillExported, version)).map(([key]) => key);
+  await mapWithConcurrency(retired, limit, (key) => deleteTable(glue, key));
+
   const result = {
     databases,
     tables: planned.map((p) => `${p.database}.${p.table.name}`),
     currentTablesKept: kept,
+    currentTablesRetired: retired,
     partitionsAdded,
     partitionsDropped,
     skipped,
     renamed: [...plan.clashes],
   };
   log.info('catalog registered', {
-    exportTaskIdentifier: input.exportTaskIdentifier, tables: result.tables.length, skipped: skipped.length, partitionsAdded, partitionsDropped,
+    exportTaskIdentifier: input.exportTaskIdentifier,
+    tables: result.tables.length,
+    skipped: skipped.length,
+    retired,
+    partitionsAdded,
+    partitionsDropped,
   });
   return result;
+}
+
+/**
+ * A current table (it names its export) of an older snapshot, holding a source table this export no
+ * longer has. Tables from before source tables were recorded are never retired.
+ */
+function isRetired(table: Table, stillExported: ReadonlySet<string>, version: ExportVersion): boolean {
+  const parameters = table.Parameters ?? {};
+  const source = parameters[SOURCE_TABLE_PARAMETER];
+  const snapshotTime = parameters[SNAPSHOT_TIME_PARAMETER];
+  if (parameters[EXPORT_ID_PARAMETER] === undefined || source === undefined || snapshotTime === undefined) return false;
+  return !stillExported.has(source) && snapshotTime < version.snapshotTime;
+}
+
+async function deleteTable(glue: GlueClient, key: string): Promise<void> {
+  const dot = key.indexOf('.');
+  try {
+    await withRetries(() => glue.send(new DeleteTableCommand({ DatabaseName: key.slice(0, dot), Name: key.slice(dot + 1) })));
+  } catch (error) {
+    // Already gone (a rerun, or someone dropped it): the table is not current either way.
+    if (awsErrorName(error) !== 'EntityNotFoundException') throw error;
+  }
 }
 
 async function ensureDatabase(glue: GlueClient, name: string, source: string): Promise<void> {

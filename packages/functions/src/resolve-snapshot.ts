@@ -25,6 +25,8 @@ export interface ResolvedSnapshot {
   readonly status: string;
   readonly snapshotTime: string;
   readonly exportTaskIdentifier: string;
+  /** The database's `exportOnly` list from the stage configuration; empty exports everything. */
+  readonly exportOnly: string[];
 }
 
 /** No snapshot matches: a wrong ARN, a deleted snapshot, or a database with no available automated snapshot. */
@@ -38,8 +40,21 @@ const SNAPSHOT_ARN = /^arn:[\w-]+:rds:[\w-]+:\d{12}:(snapshot|cluster-snapshot):
 
 /** Finds the snapshot to export and everything the later steps need to know about it. */
 export async function resolveSnapshot(
-  rds: RDSClient, input: ResolveSnapshotInput, exportIdPrefix?: string, options: { allowServerlessV1?: boolean } = {},
+  rds: RDSClient, input: ResolveSnapshotInput, exportIdPrefix?: string, options: ResolveOptions = {},
 ): Promise<ResolvedSnapshot> {
+  const resolved = await resolve(rds, input, exportIdPrefix, options);
+  return { ...resolved, exportOnly: [...(options.exportScopes?.[resolved.databaseIdentifier] ?? [])] };
+}
+
+export interface ResolveOptions {
+  readonly allowServerlessV1?: boolean;
+  /** `exportOnly` per database identifier; a database not listed is exported whole. */
+  readonly exportScopes?: Readonly<Record<string, readonly string[]>>;
+}
+
+async function resolve(
+  rds: RDSClient, input: ResolveSnapshotInput, exportIdPrefix: string | undefined, options: ResolveOptions,
+): Promise<Omit<ResolvedSnapshot, 'exportOnly'>> {
   if (typeof input !== 'object' || input === null) throw new InvalidInputError(`resolveSnapshot: expected { snapshotArn } or { databaseIdentifier, kind }, got ${JSON.stringify(input)}`);
   if ('snapshotArn' in input && input.snapshotArn !== undefined) {
     const match = typeof input.snapshotArn === 'string' ? SNAPSHOT_ARN.exec(input.snapshotArn) : null;
@@ -104,7 +119,7 @@ async function latestClusterSnapshot(rds: RDSClient, cluster: string): Promise<D
   return latest.snapshot;
 }
 
-function fromInstanceSnapshot(s: DBSnapshot, prefix?: string): ResolvedSnapshot {
+function fromInstanceSnapshot(s: DBSnapshot, prefix?: string): Omit<ResolvedSnapshot, 'exportOnly'> {
   const identifier = required(s.DBSnapshotIdentifier, 'DBSnapshotIdentifier');
   return {
     arn: required(s.DBSnapshotArn, 'DBSnapshotArn'),
@@ -120,7 +135,7 @@ function fromInstanceSnapshot(s: DBSnapshot, prefix?: string): ResolvedSnapshot 
   };
 }
 
-function fromClusterSnapshot(s: DBClusterSnapshot, prefix?: string, allowServerlessV1 = false): ResolvedSnapshot {
+function fromClusterSnapshot(s: DBClusterSnapshot, prefix?: string, allowServerlessV1 = false): Omit<ResolvedSnapshot, 'exportOnly'> {
   const identifier = required(s.DBClusterSnapshotIdentifier, 'DBClusterSnapshotIdentifier');
   if (s.EngineMode === 'serverless' && !allowServerlessV1) {
     throw new ExportRejectedError(`cluster snapshot ${identifier} is of an Aurora Serverless v1 cluster, whose snapshots RDS cannot export; configure serverlessV1Restore for the stage to export it through a temporary cluster`);

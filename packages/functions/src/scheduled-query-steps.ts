@@ -89,10 +89,11 @@ export async function finishScheduledQuery(
       CloudWatchMetrics: [{
         Namespace: settings.namespace,
         Dimensions: [[METRICS.queryDimension]],
-        Metrics: [{ Name: METRICS.duration, Unit: 'Milliseconds' }, { Name: METRICS.bytesScanned, Unit: 'Bytes' }, { Name: METRICS.failures, Unit: 'Count' }],
+        Metrics: [{ Name: METRICS.runs, Unit: 'Count' }, { Name: METRICS.duration, Unit: 'Milliseconds' }, { Name: METRICS.bytesScanned, Unit: 'Bytes' }, { Name: METRICS.failures, Unit: 'Count' }],
       }],
     },
     [METRICS.queryDimension]: name,
+    [METRICS.runs]: 1,
     [METRICS.duration]: input.status?.runTimeMs ?? 0,
     [METRICS.bytesScanned]: input.status?.bytesScanned ?? 0,
     [METRICS.failures]: input.outcome === 'failed' ? 1 : 0,

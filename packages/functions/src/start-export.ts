@@ -13,6 +13,8 @@ export interface StartExportInput {
   readonly exportTaskIdentifier: string;
   /** Set on a Serverless v1 detour: an export of another temporary snapshot of this stage may be joined. */
   readonly viaTemporarySnapshot?: boolean;
+  /** The database's `exportOnly` list (ExportOnly of StartExportTask); empty or absent exports everything. */
+  readonly exportOnly?: readonly string[];
 }
 
 export interface ExportDestination {
@@ -56,6 +58,7 @@ const LIMIT_MESSAGE = /limit|quota|maximum number of (concurrent )?export/i;
  */
 export async function startExport(rds: RDSClient, input: StartExportInput, destination: ExportDestination): Promise<StartExportResult> {
   validate(input);
+  const exportOnly = input.exportOnly ?? [];
   for (let attempt = 1; attempt <= MAX_EXPORT_ATTEMPTS; attempt++) {
     const id = attemptId(input.exportTaskIdentifier, attempt);
     try {
@@ -66,8 +69,9 @@ export async function startExport(rds: RDSClient, input: StartExportInput, desti
         S3Prefix: destination.prefix,
         IamRoleArn: destination.exportRoleArn,
         KmsKeyId: destination.kmsKeyArn,
+        ExportOnly: exportOnly.length > 0 ? [...exportOnly] : undefined,
       }));
-      log.info('export started', { exportTaskIdentifier: id, snapshotArn: input.snapshotArn, attempt });
+      log.info('export started', { exportTaskIdentifier: id, snapshotArn: input.snapshotArn, attempt, exportOnly });
       return { exportTaskIdentifier: id, status: started.Status ?? 'STARTING', joined: false };
     } catch (error) {
       const name = awsErrorName(error);
@@ -118,6 +122,10 @@ function validate(input: StartExportInput): void {
   }
   if (typeof input.exportTaskIdentifier !== 'string' || input.exportTaskIdentifier === '') {
     throw new InvalidInputError('startExport: exportTaskIdentifier is missing');
+  }
+  const exportOnly = input.exportOnly ?? [];
+  if (!Array.isArray(exportOnly) || exportOnly.some((entry) => typeof entry !== 'string' || entry === '')) {
+    throw new InvalidInputError(`startExport: exportOnly must be a list of names, got ${JSON.stringify(input.exportOnly)}`);
   }
 }
 

@@ -18,6 +18,8 @@ describe('describeExport', () => {
         WarningMessage: '{"skipped":["audit"]}',
         S3Bucket: 'b',
         S3Prefix: 'exports',
+        ExportOnly: ['shop.public.orders'],
+        TaskStartTime: new Date('2026-11-21T03:10:00Z'),
       }],
     });
     await expect(describeExport(client, { exportTaskIdentifier: 'e1' })).resolves.toEqual({
@@ -29,6 +31,9 @@ describe('describeExport', () => {
       warningMessage: '{"skipped":["audit"]}',
       s3Bucket: 'b',
       s3Prefix: 'exports',
+      exportOnly: ['shop.public.orders'],
+      taskStartTime: '2026-11-21T03:10:00.000Z',
+      taskEndTime: '',
     });
   });
 

@@ -4,6 +4,8 @@ import {
   BatchDeletePartitionCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
+  DeleteTableCommand,
+  EntityNotFoundException,
   GetPartitionsCommand,
   GetTablesCommand,
   GlueClient,
@@ -66,6 +68,7 @@ beforeEach(() => {
   glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
   glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
   glue.on(BatchDeletePartitionCommand).resolves({ Errors: [] });
+  glue.on(DeleteTableCommand).resolves({});
 });
 
 describe('registerCatalog', () => {
@@ -171,5 +174,65 @@ describe('registerCatalog', () => {
   test('bad input is an InvalidInput error naming what is missing', async () => {
     await expect(registerCatalog(glueClient, s3.client, { ...input, engine: 'oracle' as never }, settings)).rejects.toThrow(/engine must be postgres or mysql/);
     await expect(registerCatalog(glueClient, s3.client, {} as never, settings)).rejects.toThrow(/exportTaskIdentifier and databaseIdentifier are required/);
+  });
+});
+
+describe('registerCatalog with exportOnly: only what was exported is current', () => {
+  const current = (name: string, snapshotTime: string) => ({
+    Name: name,
+    Parameters: { 'snaplake:export_task_identifier': 'older', 'snaplake:snapshot_time': snapshotTime, 'snaplake:source_table': `shop.public.${name}` },
+  });
+
+  test('tables outside exportOnly are never catalogued, even when the metadata lists them', async () => {
+    const result = await registerCatalog(glueClient, s3.client, { ...input, exportOnly: ['shop.public'] }, settings);
+    expect(result.tables).toEqual(['snaplake_dev_orders_db_shop.orders', 'snaplake_dev_orders_db_shop.customers']);
+    expect(result.skipped).toEqual(['shop.billing.invoices: outside exportOnly, not catalogued']);
+    const names = glue.commandCalls(CreateTableCommand).map((c) => c.args[0].input.TableInput!.Name);
+    expect(names).not.toContain('billing_invoices');
+    expect(names).not.toContain('billing_invoices_history');
+  });
+
+  test('a current table an older export had and this one leaves out is deleted; its history table stays as it is', async () => {
+    glue.on(GetTablesCommand).resolves({
+      TableList: [current('customers_pii', '2026-11-20T03:05:00Z'), { Name: 'customers_pii_history' }, current('orders', '2026-11-20T03:05:00Z')],
+    });
+    const result = await registerCatalog(glueClient, s3.client, input, settings);
+    expect(result.currentTablesRetired).toEqual(['snaplake_dev_orders_db_shop.customers_pii']);
+    expect(glue.commandCalls(DeleteTableCommand).map((c) => c.args[0].input)).toEqual([{ DatabaseName: 'snaplake_dev_orders_db_shop', Name: 'customers_pii' }]);
+    const touched = glue.calls().map((c) => (c.args[0].input as { TableName?: string; TableInput?: { Name?: string } }))
+      .map((i) => i.TableName ?? i.TableInput?.Name);
+    expect(touched).not.toContain('customers_pii_history');
+  });
+
+  test('a table left out by exportOnly stops being current, while the tables in scope switch', async () => {
+    glue.on(GetTablesCommand).resolves({ TableList: [current('customers', '2026-11-20T03:05:00Z'), current('orders', '2026-11-20T03:05:00Z')] });
+    const result = await registerCatalog(glueClient, s3.client, { ...input, exportOnly: ['shop.public.orders'] }, settings);
+    expect(result.currentTablesRetired).toEqual(['snaplake_dev_orders_db_shop.customers']);
+    expect(glue.commandCalls(UpdateTableCommand).map((c) => c.args[0].input.TableInput!.Name)).toEqual(['orders']);
+  });
+
+  test('a backfill of an older snapshot never retires tables a newer export has', async () => {
+    glue.on(GetTablesCommand).resolves({ TableList: [current('customers_pii', '2026-11-22T03:05:00Z')] });
+    const result = await registerCatalog(glueClient, s3.client, input, settings);
+    expect(result.currentTablesRetired).toEqual([]);
+    expect(glue.commandCalls(DeleteTableCommand)).toHaveLength(0);
+  });
+
+  test('tables snaplake did not create (no export id), and current tables that do not name their source table, are never deleted', async () => {
+    glue.on(GetTablesCommand).resolves({
+      TableList: [
+        { Name: 'analyst_view', Parameters: { 'snaplake:snapshot_time': '2026-01-01T00:00:00Z', 'snaplake:source_table': 'shop.public.x' } },
+        { Name: 'notes' },
+        { Name: 'legacy', Parameters: { 'snaplake:export_task_identifier': 'older', 'snaplake:snapshot_time': '2026-01-01T00:00:00Z' } },
+      ],
+    });
+    await registerCatalog(glueClient, s3.client, input, settings);
+    expect(glue.commandCalls(DeleteTableCommand)).toHaveLength(0);
+  });
+
+  test('a table already deleted by someone else is not an error', async () => {
+    glue.on(GetTablesCommand).resolves({ TableList: [current('customers_pii', '2026-11-20T03:05:00Z')] });
+    glue.on(DeleteTableCommand).rejects(new EntityNotFoundException({ message: 'gone', $metadata: {} }));
+    await expect(registerCatalog(glueClient, s3.client, input, settings)).resolves.toMatchObject({ currentTablesRetired: ['snaplake_dev_orders_db_shop.customers_pii'] });
   });
 });

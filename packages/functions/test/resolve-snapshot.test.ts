@@ -27,7 +27,16 @@ describe('resolveSnapshot', () => {
       status: 'available',
       snapshotTime: '2026-11-21T03:05:12.000Z',
       exportTaskIdentifier: exportTaskIdentifier('rds:orders-db-2026-11-21-03-05'),
+      exportOnly: [],
     });
+  });
+
+  test('the database\'s exportOnly list comes with the snapshot, for the export and the catalog', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'rds:orders-db-2026-11-21-03-05' })
+      .resolves({ DBSnapshots: [instanceSnapshot('rds:orders-db-2026-11-21-03-05', 'available', '2026-11-21T03:05:12Z')] });
+    const scopes = { 'orders-db': ['shop.public.orders'], 'other-db': ['crm'] };
+    await expect(resolveSnapshot(client, { snapshotArn: arn('snapshot', 'rds:orders-db-2026-11-21-03-05') }, undefined, { exportScopes: scopes }))
+      .resolves.toMatchObject({ databaseIdentifier: 'orders-db', exportOnly: ['shop.public.orders'] });
   });
 
   test('by ARN: a cluster snapshot is described as a cluster snapshot (not the instance API)', async () => {

@@ -54,17 +54,17 @@ test('a successful run emits its metrics and copies its result to latest.csv', a
   s3.on(CopyObjectCommand).resolves({});
   const lines: string[] = [];
   const status = { queryExecutionId: 'q1', state: 'SUCCEEDED' as const, reason: '', retryable: false, bytesScanned: 2048, runTimeMs: 3100, outputLocation: 's3://results/daily_orders/2026-11-21/q1.csv' };
-  const finished = await finishScheduledQuery(new S3Client({}), { query, status, outcome: 'succeeded' }, { resultsBucket: 'results', namespace: 'snaplake/prod' }, (l) => lines.push(l));
+  const finished = await finishScheduledQuery(new S3Client({}), { query, status, outcome: 'succeeded' }, { resultsBucket: 'results', namespace: 'snaplake/prod/scheduled-queries' }, (l) => lines.push(l));
   expect(finished).toEqual({ name: 'daily_orders', outcome: 'succeeded', latestCopy: 's3://results/daily_orders/latest.csv' });
   expect(s3.commandCalls(CopyObjectCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'results', Key: 'daily_orders/latest.csv', CopySource: 'results/daily_orders/2026-11-21/q1.csv' });
-  expect(JSON.parse(lines[0]!)).toMatchObject({ Query: 'daily_orders', Duration: 3100, BytesScanned: 2048, Failures: 0, _aws: { CloudWatchMetrics: [{ Namespace: 'snaplake/prod' }] } });
+  expect(JSON.parse(lines[0]!)).toMatchObject({ Query: 'daily_orders', Runs: 1, Duration: 3100, BytesScanned: 2048, Failures: 0, _aws: { CloudWatchMetrics: [{ Namespace: 'snaplake/prod/scheduled-queries' }] } });
 });
 
 test('a failed run counts a failure and copies nothing', async () => {
   const lines: string[] = [];
   const status = { queryExecutionId: 'q1', state: 'FAILED' as const, reason: 'x', retryable: false, bytesScanned: 0, runTimeMs: 10, outputLocation: '' };
-  await finishScheduledQuery(new S3Client({}), { query, status, outcome: 'failed' }, { resultsBucket: 'results', namespace: 'n' }, (l) => lines.push(l));
-  expect(JSON.parse(lines[0]!).Failures).toBe(1);
+  await finishScheduledQuery(new S3Client({}), { query, status, outcome: 'failed' }, { resultsBucket: 'results', namespace: 'snaplake/prod/scheduled-queries' }, (l) => lines.push(l));
+  expect(JSON.parse(lines[0]!)).toMatchObject({ Runs: 1, Failures: 1 });
   expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
 });
 

@@ -1,6 +1,6 @@
 import {
-  DBSnapshotNotFoundFault, DescribeExportTasksCommand, ExportTaskAlreadyExistsFault, ExportTaskNotFoundFault, KMSKeyNotAccessibleFault, RDSClient,
-  StartExportTaskCommand,
+  DBSnapshotNotFoundFault, DescribeExportTasksCommand, ExportTaskAlreadyExistsFault, ExportTaskNotFoundFault, InvalidExportOnlyFault, KMSKeyNotAccessibleFault,
+  RDSClient, StartExportTaskCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExportLimitReachedError, ExportRejectedError, findExport, InvalidInputError, startExport } from '../src';
@@ -38,6 +38,24 @@ describe('startExport', () => {
     });
   });
 
+  test('the database\'s exportOnly list reaches StartExportTask as ExportOnly', async () => {
+    rds.on(StartExportTaskCommand).resolves({ Status: 'STARTING' });
+    await startExport(client, { ...input, exportOnly: ['shop.public.orders', 'crm'] }, destination);
+    expect(rds.commandCalls(StartExportTaskCommand)[0]!.args[0].input.ExportOnly).toEqual(['shop.public.orders', 'crm']);
+  });
+
+  test('an empty exportOnly sends no ExportOnly: everything is exported', async () => {
+    rds.on(StartExportTaskCommand).resolves({ Status: 'STARTING' });
+    await startExport(client, { ...input, exportOnly: [] }, destination);
+    expect(rds.commandCalls(StartExportTaskCommand)[0]!.args[0].input.ExportOnly).toBeUndefined();
+  });
+
+  test('a malformed exportOnly is an InvalidInput error, never sent to RDS', async () => {
+    await expect(startExport(client, { ...input, exportOnly: 'shop' as never }, destination)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(startExport(client, { ...input, exportOnly: [''] }, destination)).rejects.toThrow(/exportOnly must be a list of names/);
+    expect(rds.commandCalls(StartExportTaskCommand)).toHaveLength(0);
+  });
+
   test('a duplicate event joins the running export instead of failing', async () => {
     rds.on(StartExportTaskCommand).rejects(new ExportTaskAlreadyExistsFault({ message: 'exists', $metadata: {} }));
     rds.on(DescribeExportTasksCommand, { ExportTaskIdentifier: input.exportTaskIdentifier })
@@ -56,6 +74,7 @@ describe('startExport', () => {
   test.each([
     [new DBSnapshotNotFoundFault({ message: 'not found', $metadata: {} }), /the DB snapshot does not exist/],
     [new KMSKeyNotAccessibleFault({ message: 'denied', $metadata: {} }), /the KMS key cannot be used by the export/],
+    [new InvalidExportOnlyFault({ message: 'shop.public.nope does not exist', $metadata: {} }), /ExportOnly names a database, schema or table that is not valid.*nope/],
   ])('a fault a retry cannot fix becomes ExportRejected with the cause: %p', async (fault, message) => {
     rds.on(StartExportTaskCommand).rejects(fault);
     const error = await startExport(client, input, destination).catch((e: unknown) => e);

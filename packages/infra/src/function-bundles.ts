@@ -7,7 +7,7 @@ export type HandlerName =
   | 'start-export' | 'resolve-snapshot' | 'describe-export' | 'register-catalog' | 'start-crawler' | 'start-workflow'
   | 'start-scheduled-query' | 'check-scheduled-query' | 'finish-scheduled-query'
   | 'plan-copies' | 'copy-snapshot' | 'describe-copy' | 'prune-copies' | 'report-recovery-points'
-  | 'deliver-export' | 'serverless-detour' | 'sweep-temporary';
+  | 'deliver-export' | 'serverless-detour' | 'sweep-temporary' | 'report-export';
 
 /** Folder of @snaplake/functions' bundles, found through the workspace, never by importing its code. */
 export function functionBundlesDir(): string {

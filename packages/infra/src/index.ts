@@ -18,3 +18,6 @@ export * from './workflow-tasks';
 export * from './query-run-input';
 export * from './query-input';
 export * from './service-access';
+export * from './stacks/dashboard-stack';
+export * from './stacks/freshness-alarms';
+export * from './export-settings';

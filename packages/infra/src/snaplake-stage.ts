@@ -1,6 +1,9 @@
 import { QueryDefinition, StageConfig } from '@snaplake/core';
-import { Stage, StageProps } from 'aws-cdk-lib';
+import { Stack, Stage, StageProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DashboardStack } from './stacks/dashboard-stack';
 import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
 import { DisasterRecoveryStack, DrKeyStack } from './stacks/disaster-recovery-stack';
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
@@ -25,6 +28,8 @@ export class SnaplakeStage extends Stage {
   /** Only in stages with `disasterRecovery`: the copy workflow, and a key stack per destination region. */
   readonly disasterRecovery?: DisasterRecoveryStack;
   readonly drKeys: DrKeyStack[] = [];
+  /** The stage's CloudWatch dashboard, `<project>-<stage>`. */
+  readonly dashboard: DashboardStack;
 
   constructor(scope: Construct, id: string, props: SnaplakeStageProps) {
     super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
@@ -78,6 +83,20 @@ export class SnaplakeStage extends Stage {
       // The copy keys must exist before the first copy; they are found by alias, so no value crosses regions.
       for (const keys of this.drKeys) this.disasterRecovery.addStackDependency(keys);
     }
+
+    // Last, so it sees every alarm and dead-letter queue of the stage.
+    const stacks: Stack[] = [this.exportPipeline, this.scheduledQueries, this.disasterRecovery].filter((stack) => stack !== undefined);
+    const all = stacks.flatMap((stack) => stack.node.findAll());
+    this.dashboard = new DashboardStack(this, 'Dashboard', {
+      stackName: stackName('dashboard'),
+      project: props.project,
+      stageName: props.stage.name,
+      databases: props.stage.databases.map((db) => db.identifier),
+      disasterRecovery: dr,
+      queryNames: queries.map((q) => q.name),
+      deadLetterQueues: all.filter((c): c is sqs.Queue => c instanceof sqs.Queue),
+      alarms: all.filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm),
+    });
   }
 }
 

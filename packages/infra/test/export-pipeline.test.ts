@@ -204,7 +204,8 @@ describe('delivery to a partner', () => {
   test('the workflow delivers after the catalog, so a partner never receives an export that is not complete', () => {
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as any;
     const definition = machine.Properties.DefinitionString['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : '"ref"')).join('');
-    expect(definition).toMatch(/"Register catalog":\{"Next":"Deliver export"/);
+    expect(definition).toMatch(/"Register catalog":\{"Next":"Report export"/);
+    expect(definition).toMatch(/"Report export":\{"Next":"Deliver export"/);
     expect(definition).toMatch(/"Deliver export":\{"Next":"Deliver in batches\?"/);
     expect(definition).toMatch(/"Delivered":\{"Type":"Pass","Next":"Notify completed"/);
   });

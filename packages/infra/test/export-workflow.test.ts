@@ -6,7 +6,15 @@ const definitions = {
   metadata: definitionOf(synthesized('minimal').template('Dev/ExportPipeline')),
   crawler: definitionOf(synthesized('crawler').template('Dev/ExportPipeline')),
   detour: definitionOf(synthesized('serverless-detour').template('Dev/ExportPipeline')),
+  scoped: definitionOf(synthesized('export-scope').template('Dev/ExportPipeline')),
 };
+
+/** What the synthesized resolve function was given as EXPORT_SCOPES, which it returns with each snapshot as `exportOnly`. */
+function exportScopesOf(fixture: string): Record<string, string[]> {
+  const functions = Object.values(synthesized(fixture).template('Dev/ExportPipeline').findResources('AWS::Lambda::Function')) as any[];
+  const resolve = functions.find((f) => f.Properties.Environment?.Variables?.EXPORT_SCOPES !== undefined);
+  return JSON.parse(resolve.Properties.Environment.Variables.EXPORT_SCOPES);
+}
 
 const snapshot = (status: string) => ({
   arn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:rds:orders-db-2026-11-21-03-05',
@@ -17,6 +25,7 @@ const snapshot = (status: string) => ({
   status,
   snapshotTime: '2026-11-21T03:05:12.000Z',
   exportTaskIdentifier: 'rds-orders-db-2026-11-21-03-05-1a2b3c4d',
+  exportOnly: [] as string[],
 });
 const exportStatus = (status: string, failureCause = '') => ({
   exportTaskIdentifier: 'rds-orders-db-2026-11-21-03-05-1a2b3c4d', status, percentProgress: 100, totalExtractedDataInGB: 2, failureCause, warningMessage: '', s3Bucket: 'b', s3Prefix: '',
@@ -25,6 +34,8 @@ const awsError = (name: string, message = name) => Object.assign(new Error(messa
 
 interface Scenario {
   catalog?: 'metadata' | 'crawler';
+  /** Run the fixture whose database has exportOnly. */
+  scoped?: boolean;
   /** Synthesize with the Serverless v1 detour, and answer its steps with this. */
   detour?: (input: any) => unknown;
   crawl?: (input: unknown) => unknown;
@@ -34,19 +45,24 @@ interface Scenario {
   find?: (input: unknown) => unknown;
   describe?: (input: unknown) => unknown;
   register?: (input: unknown) => unknown;
+  report?: (input: any) => unknown;
+  recordFailure?: (input: any) => unknown;
 }
+const COST = { databaseIdentifier: 'orders-db', extractedGB: 2, durationMinutes: 95, tables: 1, estimatedChargeUSD: 0.02, pricePerGB: 0.01, priceAsOf: '2026-11-22' };
 
 async function run(input: unknown, scenario: Scenario) {
   const detourStates = ['Restore temporary cluster', 'Check temporary cluster', 'Snapshot temporary cluster', 'Check temporary snapshot',
     'Clean up temporary resources', 'Clean up after failure'];
   const published = () => ({ MessageId: '1' });
-  const { calls, error } = await runLocally(scenario.detour ? definitions.detour : definitions[scenario.catalog ?? 'metadata'], input, {
+  const { calls, error } = await runLocally(scenario.detour ? definitions.detour : scenario.scoped ? definitions.scoped : definitions[scenario.catalog ?? 'metadata'], input, {
     'Resolve snapshot': scenario.resolve ?? (() => snapshot('available')),
     'Start export': scenario.start ?? (() => ({ exportTaskIdentifier: 'x', status: 'STARTING', joined: false })),
     'Find existing export': scenario.find ?? (() => ({ found: false })),
     'Describe export': scenario.describe ?? (() => exportStatus('COMPLETE')),
     'Register catalog': scenario.register ?? (() => ({ tables: ['snaplake_dev_orders_db_shop.orders'], tableCount: 1, skipped: [], skippedCount: 0 })),
     'Start crawler': scenario.crawl ?? (() => ({ crawlerName: 'snaplake-dev-exports', databaseName: 'snaplake_dev_orders_db', path: 's3://b/x/' })),
+    'Report export': scenario.report ?? (() => COST),
+    'Record failure': scenario.recordFailure ?? ((failed: any) => ({ databaseIdentifier: failed.state.snapshot?.databaseIdentifier ?? 'unknown', failed: true })),
     'Notify started': published,
     'Notify completed': published,
     'Notify failure': published,
@@ -68,12 +84,50 @@ describe('export workflow, executed locally from the synthesized definition', ()
     const { error, calls, notifications } = await run({ snapshotArn: snapshot('available').arn }, {});
     expect(error).toBeUndefined();
     expect(calls['Resolve snapshot']).toEqual([{ snapshotArn: snapshot('available').arn }]);
-    expect(calls['Start export']).toEqual([{ snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier, viaTemporarySnapshot: false }]);
+    expect(calls['Start export']).toEqual([{
+      snapshotArn: snapshot('available').arn, exportTaskIdentifier: snapshot('available').exportTaskIdentifier, viaTemporarySnapshot: false, exportOnly: [],
+    }]);
     expect(calls['Register catalog']).toEqual([{
-      exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z',
+      exportTaskIdentifier: snapshot('available').exportTaskIdentifier, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime: '2026-11-21T03:05:12.000Z', exportOnly: [],
     }]);
     expect(notifications.map((n) => n.event)).toEqual(['export-started', 'export-completed']);
-    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: 1 });
+    expect(notifications[1]).toMatchObject({ totalExtractedDataInGB: 2, tables: 1, cost: COST });
+  });
+
+  test('exportOnly: the configured list reaches StartExportTask and the catalog, through the resolved snapshot', async () => {
+    // The config's exportOnly is the resolve function's EXPORT_SCOPES; it returns the database's list with the snapshot.
+    const scopes = exportScopesOf('export-scope');
+    expect(scopes).toEqual({ 'orders-db': ['shop.public.orders', 'shop.sales'] });
+    const scoped = { ...snapshot('available'), exportOnly: scopes['orders-db']! };
+    const { error, calls } = await run({ snapshotArn: scoped.arn }, { scoped: true, resolve: () => scoped });
+    expect(error).toBeUndefined();
+    expect(calls['Start export']![0].exportOnly).toEqual(['shop.public.orders', 'shop.sales']);
+    expect(calls['Register catalog']![0].exportOnly).toEqual(['shop.public.orders', 'shop.sales']);
+    // A database without exportOnly resolves with an empty list: everything is exported.
+    expect(exportScopesOf('minimal')).toEqual({});
+  });
+
+  test('an export is reported (counted for freshness) only once catalogued, with the describe result and the catalog', async () => {
+    const { calls } = await run({ snapshotArn: snapshot('available').arn }, {});
+    expect(calls['Report export']).toEqual([{
+      outcome: 'completed',
+      snapshot: snapshot('available'),
+      export: exportStatus('COMPLETE'),
+      catalog: { tables: ['snaplake_dev_orders_db_shop.orders'], tableCount: 1, skipped: [], skippedCount: 0 },
+      startedAt: expect.any(String),
+    }]);
+    const failedCatalog = await run({ snapshotArn: snapshot('available').arn }, { register: () => { throw awsError('AccessDeniedException', 'denied'); } });
+    expect(failedCatalog.calls['Report export']).toBeUndefined();
+    expect(failedCatalog.calls['Record failure']).toHaveLength(1);
+  });
+
+  test('every failure is recorded for its database before the notification; a recording failure never hides it', async () => {
+    const failed = await run({ snapshotArn: snapshot('available').arn }, { describe: () => exportStatus('FAILED', 'boom') });
+    expect(failed.calls['Record failure']![0]).toMatchObject({ outcome: 'failed', state: { snapshot: { databaseIdentifier: 'orders-db' }, error: { Error: 'ExportFAILED' } } });
+    const unrecorded = await run({ snapshotArn: snapshot('available').arn }, {
+      describe: () => exportStatus('FAILED', 'boom'), recordFailure: () => { throw awsError('AccessDeniedException', 'logs denied'); },
+    });
+    expect(unrecorded.notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'ExportFAILED', cause: expect.stringContaining('boom') });
   });
 
   test('a re-run after a failed export waits for, catalogs and names the new attempt under the same snapshot (issue 14 #3)', async () => {
@@ -239,7 +293,7 @@ describe('export workflow, executed locally from the synthesized definition', ()
       expect(error).toBeUndefined();
       expect(calls['Check temporary cluster']).toHaveLength(2);
       expect(calls['Start export']).toEqual([{
-        snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier, viaTemporarySnapshot: true,
+        snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:snaplake-tmp-legacy-x-snapshot', exportTaskIdentifier: serverlessSnapshot.exportTaskIdentifier, viaTemporarySnapshot: true, exportOnly: [],
       }]);
       expect(calls['Restore temporary cluster']![0]).toMatchObject({ step: 'restore', executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test' });
       expect(calls['Clean up temporary resources']).toHaveLength(1);

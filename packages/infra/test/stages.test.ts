@@ -12,6 +12,7 @@ describe('stages', () => {
     expect(synthesized('minimal').stacksOf('Dev').map((s) => [s.stackName, s.account, s.region])).toEqual([
       ['snaplake-dev-storage', '111111111111', 'eu-west-1'],
       ['snaplake-dev-export-pipeline', '111111111111', 'eu-west-1'],
+      ['snaplake-dev-dashboard', '111111111111', 'eu-west-1'],
     ]);
   });
 

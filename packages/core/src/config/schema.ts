@@ -2,6 +2,10 @@
 // (snaplake.config.schema.json) all come from the zod schemas below. To add a field, add it to its
 // object here with a description, then run `npx projen config-schema` in packages/core.
 import { z } from 'zod';
+import { ConfigError, SnaplakeError } from '../errors';
+import { DEFAULT_EXPORT_PRICE } from '../export-report';
+import { parseExportOnly } from '../export-scope';
+import { defaultMaxExportAgeHours, MAX_EXPORT_AGE_HOURS, schedulePeriodHours } from '../freshness';
 import { expected, flag, list, oneOf, strict, text, wholeNumber } from './fields';
 import { AWS_REGIONS } from './regions';
 
@@ -48,11 +52,48 @@ export const databaseSchema = strict({
     .meta({ description: "EventBridge cron expression, such as `cron(0 4 * * ? *)`; required when trigger is 'schedule'." }),
   includeAwsBackupSnapshots: flag().default(false).meta({ description: 'Also export AWS Backup snapshots (`awsbackup:` ids).' }),
   delivery: deliverySchema.optional(),
+  exportOnly: list(z.string(expected("a name such as 'shop', 'shop.orders' or 'shop.public.orders'"))).optional()
+    .meta({ description: 'Export only these (ExportOnly of StartExportTask): `database`, `database.schema`, `database.schema.table` for PostgreSQL; `database`, `database.table` for MySQL. Everything when left out.' }),
+  maxExportAgeHours: wholeNumber(1, MAX_EXPORT_AGE_HOURS).optional()
+    .meta({ description: "The freshness alarm fires when the newest catalogued export is older than this. Default: the trigger's period (a day for every-snapshot) plus 3 h, at most 168." }),
 }).superRefine((db, ctx) => {
   if (db.trigger === 'schedule' && db.schedule === undefined) {
     ctx.addIssue({ code: 'custom', path: ['schedule'], message: "required when trigger is 'schedule'" });
   }
+  // The engine decides which ExportOnly forms RDS accepts; errors name the entry, such as exportOnly[2].
+  if (db.exportOnly !== undefined) reportConfigError(ctx, () => parseExportOnly(db.exportOnly, db.engine, 'exportOnly'));
+  // A schedule's values are checked here too (the pattern alone lets cron(0 25 * * ? *) through).
+  const schedule = db.schedule !== undefined && CRON.test(db.schedule) ? db.schedule : undefined;
+  if (schedule !== undefined) reportConfigError(ctx, () => schedulePeriodHours(schedule), ['schedule']);
+  if (db.maxExportAgeHours === undefined && (db.trigger === 'every-snapshot' || schedule !== undefined)) {
+    reportConfigError(ctx, () => defaultMaxExportAgeHours({ trigger: db.trigger, schedule }, 'maxExportAgeHours'), ['schedule']);
+  }
 });
+
+/**
+ * A core check's error as a zod issue: a ConfigError at its field (`exportOnly[2]` becomes the path
+ * exportOnly, 2), any other SnaplakeError at `otherwise`.
+ */
+function reportConfigError(ctx: z.RefinementCtx, check: () => unknown, otherwise: (string | number)[] = []): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const path = error.field.split(/[.[\]]/).filter((part) => part !== '').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+      ctx.addIssue({ code: 'custom', path, message: error.message.slice(error.field.length + 2) });
+    } else if (error instanceof SnaplakeError) {
+      ctx.addIssue({ code: 'custom', path: otherwise, message: error.message });
+    } else {
+      throw error;
+    }
+  }
+}
+
+export const exportPriceSchema = strict({
+  usdPerGB: z.number(expected('a price in USD per GB, such as 0.01')).min(0, expected('a price >= 0')).max(10, expected('a price per GB of at most 10 USD'))
+    .meta({ description: 'USD per GB of snapshot export in the stage\'s region.' }),
+  asOf: text(/^\d{4}-\d{2}-\d{2}$/, 'the date the price was read, YYYY-MM-DD').meta({ description: 'When the price was read from the Amazon RDS pricing page.' }),
+}).meta({ description: `Price of snapshot export, for the estimated charge of each export. Default: USD ${DEFAULT_EXPORT_PRICE.usdPerGB} per GB (us-east-1, as of ${DEFAULT_EXPORT_PRICE.asOf}).` });
 
 export const importedVpcSchema = strict({
   vpcId: text(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123abcd'),
@@ -133,6 +174,7 @@ export const stageSchema = strict({
     .meta({ description: "`metadata`: tables from the export's own metadata, in seconds, with history tables; `crawler`: a Glue crawler per export." }),
   disasterRecovery: disasterRecoverySchema.optional(),
   serverlessV1Restore: serverlessV1RestoreSchema.optional(),
+  exportPricePerGB: exportPriceSchema.default({ ...DEFAULT_EXPORT_PRICE }),
 }).superRefine((stage, ctx) => {
   const identifiers = new Set<string>();
   stage.databases.forEach((db, i) => {

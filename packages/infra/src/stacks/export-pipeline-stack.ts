@@ -1,4 +1,4 @@
-import { catalogName, SNAPSHOT_CREATED_EVENT_IDS, StageConfig } from '@snaplake/core';
+import { catalogName, EXPORT_METRICS, SNAPSHOT_CREATED_EVENT_IDS, StageConfig } from '@snaplake/core';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,10 +10,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { exportPrice, exportScopes, maxExportAgeHours } from '../export-settings';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
 import { allowAlarmNotifications, allowEventBridgeDeadLetters, eventsRole, servicePrincipalForThisAccount, triggerDeadLetterQueue } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { ExportWorkflow } from './export-workflow';
+import { freshnessAlarm } from './freshness-alarms';
 
 export interface ExportPipelineStackProps extends StackProps {
   readonly project: string;
@@ -34,6 +36,8 @@ export class ExportPipelineStack extends Stack {
   readonly notificationsKey: kms.Key;
   readonly workflow: ExportWorkflow;
   readonly startWorkflow: SnaplakeFunction;
+  /** Per database: fires when its newest catalogued export is older than its maxExportAgeHours. */
+  readonly freshnessAlarms: Record<string, cloudwatch.Alarm> = {};
 
   constructor(scope: Construct, id: string, props: ExportPipelineStackProps) {
     super(scope, id, props);
@@ -86,6 +90,8 @@ export class ExportPipelineStack extends Stack {
       exportIdScope: `${props.project}-${stage.name}`,
       exportRetentionDays: stage.exportRetentionDays,
       databases: stage.databases,
+      exportScopes: exportScopes(stage.databases),
+      exportPrice: exportPrice(stage),
       catalog: stage.catalog,
       serverlessV1Restore: stage.serverlessV1Restore,
     });
@@ -169,6 +175,24 @@ export class ExportPipelineStack extends Stack {
     alarm('ExportsTimedOut', this.workflow.stateMachine.metricTimedOut(everyFiveMinutes), `snaplake ${stage.name}: an export workflow timed out`);
     alarm('TriggersDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       `snaplake ${stage.name}: a snapshot event or schedule could not start the export workflow`);
+
+    for (const db of stage.databases) {
+      const freshness = this.freshnessAlarms[db.identifier] = freshnessAlarm(this, stage.name, db);
+      freshness.addAlarmAction(new cwActions.SnsAction(this.notifications));
+      freshness.addOkAction(new cwActions.SnsAction(this.notifications));
+    }
+    // What `snaplake-status` reads to print the freshness table.
+    new CfnOutput(this, 'Freshness', {
+      description: 'Per database: the freshness alarm and its maxExportAgeHours (read by snaplake-status)',
+      value: this.toJsonString({
+        namespace: EXPORT_METRICS.namespace(stage.name),
+        metricName: EXPORT_METRICS.catalogued,
+        dimension: EXPORT_METRICS.databaseDimension,
+        databases: stage.databases.map((db) => ({
+          database: db.identifier, maxExportAgeHours: maxExportAgeHours(db), alarmName: this.freshnessAlarms[db.identifier]!.alarmName,
+        })),
+      }),
+    });
   }
 }
 

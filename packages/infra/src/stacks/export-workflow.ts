@@ -1,4 +1,6 @@
-import { CatalogMode, DatabaseConfig, deliveryDestinationArns, partnerPolicies, ServerlessV1RestoreConfig, WORKFLOW_ERRORS } from '@snaplake/core';
+import {
+  CatalogMode, DatabaseConfig, deliveryDestinationArns, ExportPrice, metricNamespace, partnerPolicies, ServerlessV1RestoreConfig, WORKFLOW_ERRORS,
+} from '@snaplake/core';
 import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -29,6 +31,10 @@ export interface ExportWorkflowProps {
   readonly exportIdScope: string;
   readonly exportRetentionDays: number;
   readonly databases: readonly DatabaseConfig[];
+  /** `exportOnly` per database identifier (ExportOnly of StartExportTask). @default - every database is exported whole */
+  readonly exportScopes?: Readonly<Record<string, readonly string[]>>;
+  /** The price per GB the completion notification and metrics estimate the export's charge with. */
+  readonly exportPrice: ExportPrice;
   /** `metadata`: catalog from the export's own metadata; `crawler`: start a Glue crawler over the export. */
   readonly catalog: CatalogMode;
   /** Export Aurora Serverless v1 snapshots through a temporary cluster. @default - such snapshots are rejected */
@@ -51,6 +57,8 @@ export class ExportWorkflow extends Construct {
   readonly describeExport: SnaplakeFunction;
   /** Catalogs from the export's metadata (catalog: 'metadata'), or starts the crawler (catalog: 'crawler'). */
   readonly registerCatalog: SnaplakeFunction;
+  /** Emits each export's per-database metrics (freshness, GB, duration, tables, charge, failures). */
+  readonly reportExport: SnaplakeFunction;
   /** Only with catalog: 'crawler'. */
   readonly crawler?: glue.CfnCrawler;
   /** Only when a database has `delivery`: copies complete exports to partners. */
@@ -67,7 +75,11 @@ export class ExportWorkflow extends Construct {
     this.resolveSnapshot = new SnaplakeFunction(this, 'ResolveSnapshot', {
       handler: 'resolve-snapshot',
       description: 'Finds the snapshot to export (or the latest of a database) and its export task id',
-      environment: { EXPORT_ID_PREFIX: props.exportIdScope, ...(props.serverlessV1Restore ? { SERVERLESS_V1_RESTORE: 'on' } : {}) },
+      environment: {
+        EXPORT_ID_PREFIX: props.exportIdScope,
+        ...(props.serverlessV1Restore ? { SERVERLESS_V1_RESTORE: 'on' } : {}),
+        EXPORT_SCOPES: JSON.stringify(props.exportScopes ?? {}),
+      },
     });
     this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
@@ -120,6 +132,11 @@ export class ExportWorkflow extends Construct {
       this.registerCatalog = this.createCatalogFunction(props);
     }
 
+    this.reportExport = new SnaplakeFunction(this, 'ReportExport', {
+      handler: 'report-export',
+      description: 'Emits an export\'s per-database metrics and estimates its charge for the notification',
+      environment: { METRICS_NAMESPACE: metricNamespace(props.stageName, 'exports'), EXPORT_PRICE: JSON.stringify(props.exportPrice) },
+    });
     if (props.serverlessV1Restore) this.detour = this.createDetour(props.serverlessV1Restore);
     const deliveries = props.databases.filter((db) => db.delivery !== undefined);
     if (deliveries.length > 0) this.deliver = this.createDelivery(props, deliveries);
@@ -151,7 +168,7 @@ export class ExportWorkflow extends Construct {
     }
     Validations.of(this.stateMachine.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },
-      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, this.deliver, this.detour]
+      ...[this.resolveSnapshot, this.startExport, this.describeExport, this.registerCatalog, this.reportExport, this.deliver, this.detour]
         .filter((fn): fn is SnaplakeFunction => fn !== undefined)
         .map((fn) => ({
           id: wildcardOnArnOf(fn.function, ':*'),
@@ -401,7 +418,7 @@ export class ExportWorkflow extends Construct {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.dataKey.keyArn] }));
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [
-        'glue:CreateDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
+        'glue:CreateDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable', 'glue:DeleteTable',
         'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition',
       ],
       resources: [
@@ -515,7 +532,7 @@ export class ExportWorkflow extends Construct {
     }));
 
     const failed = new sfn.Fail(this, 'Failed', { error: 'ExportFailed', causePath: '$.error.Cause' });
-    const notifyFailure = notify('Notify failure', {
+    const publishFailure = notify('Notify failure', {
       'event': 'export-failed',
       'stage': props.stageName,
       'execution.$': '$$.Execution.Id',
@@ -527,12 +544,16 @@ export class ExportWorkflow extends Construct {
     const detour = this.detour;
     const cleanUp = (name: string) => invoke(name, detour!, { 'step': 'clean-up', 'temporary.$': '$.temporary', 'executionArn.$': '$$.Execution.Id' }, '$.cleanedUp');
     if (detour) {
-      notifyFailure.next(new sfn.Choice(this, 'Temporary resources to remove?')
+      publishFailure.next(new sfn.Choice(this, 'Temporary resources to remove?')
         .when(sfn.Condition.isPresent('$.temporary'), cleanUp('Clean up after failure').addCatch(failed, { errors: ['States.ALL'], resultPath: '$.cleanupError' }).next(failed))
         .otherwise(failed));
     } else {
-      notifyFailure.next(failed);
+      publishFailure.next(failed);
     }
+    // Every failure counts for its database first; a failure to count never hides the notification.
+    const notifyFailure = invoke('Record failure', this.reportExport, { 'outcome': 'failed', 'state.$': '$' }, sfn.JsonPath.DISCARD)
+      .addCatch(publishFailure, { errors: ['States.ALL'], resultPath: '$.recordError' });
+    notifyFailure.next(publishFailure);
     const catchAll = { errors: ['States.ALL'], resultPath: '$.error' };
 
     // `request` stays the trigger's input for every notice; `lookup` is what the snapshot is resolved from.
@@ -551,6 +572,7 @@ export class ExportWorkflow extends Construct {
       'snapshotArn.$': '$.exportSource.arn',
       'exportTaskIdentifier.$': '$.snapshot.exportTaskIdentifier',
       'viaTemporarySnapshot.$': '$.exportSource.temporary',
+      'exportOnly.$': '$.snapshot.exportOnly',
     }, '$.export')
       // Five exports at most run in an account at once: wait (up to ~10 hours in all) for a free place.
       .addRetry({
@@ -585,6 +607,7 @@ export class ExportWorkflow extends Construct {
       'exportTaskIdentifier.$': '$.export.exportTaskIdentifier',
       'totalExtractedDataInGB.$': '$.export.totalExtractedDataInGB',
       'skippedByExport.$': '$.export.warningMessage',
+      'cost.$': '$.report',
     };
     const register = props.catalog === 'crawler'
       ? invoke('Start crawler', this.registerCatalog, {
@@ -606,13 +629,19 @@ export class ExportWorkflow extends Construct {
         'databaseIdentifier.$': '$.snapshot.databaseIdentifier',
         'engine.$': '$.snapshot.engine',
         'snapshotTime.$': '$.snapshot.snapshotTime',
+        'exportOnly.$': '$.snapshot.exportOnly',
       }, '$.catalog').addCatch(notifyFailure, catchAll);
+    // Counted only once catalogued: the freshness alarm watches this count.
+    const report = invoke('Report export', this.reportExport, {
+      'outcome': 'completed', 'snapshot.$': '$.snapshot', 'export.$': '$.export', 'catalog.$': '$.catalog', 'startedAt.$': '$$.Execution.StartTime',
+    }, '$.report').addCatch(notifyFailure, catchAll);
     const notifyCompleted = notify('Notify completed', props.catalog === 'crawler'
       ? { ...completed, 'crawler.$': '$.catalog' }
       : { ...completed, 'tables.$': '$.catalog.tableCount', 'skippedByCatalog.$': '$.catalog.skipped' });
 
     // Delivery to partners comes after the catalog: a partner never receives an export that is not COMPLETE.
-    const catalogued = this.deliver ? register.next(this.delivery(this.deliver, props, invoke, notifyFailure, catchAll)) : register;
+    const reported = sfn.Chain.start(register).next(report);
+    const catalogued = this.deliver ? reported.next(this.delivery(this.deliver, props, invoke, notifyFailure, catchAll)) : reported;
     const exported = new sfn.Succeed(this, 'Exported');
     const finish = detour
       ? notifyCompleted.next(new sfn.Choice(this, 'Temporary resources?')
