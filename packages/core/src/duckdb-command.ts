@@ -1,0 +1,199 @@
+// `snaplake duckdb <export root> [--into file.duckdb] [--engine postgres|mysql]`: prints a DuckDB
+// script over an RDS snapshot export, or copies its tables into a DuckDB database file.
+// Printing the script for a local export needs nothing but Node.js. DuckDB (the optional peer
+// dependency @duckdb/node-api) is loaded only for --into and for s3:// roots, where DuckDB itself
+// reads S3 with the default AWS credential chain: core carries no AWS SDK.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckdbPlan, ExportFolder, exportMetadataFileNames, planDuckdbExport } from './duckdb';
+import { DUCKDB_S3_SETUP, duckdbScript, duckdbStatements, isS3Root, qualifiedName, quoteString } from './duckdb-sql';
+import { SnaplakeError } from './errors';
+import { SourceEngine } from './type-mapping';
+
+export const DUCKDB_USAGE = `usage: snaplake duckdb <export root> [--into <file.duckdb>] [--engine postgres|mysql]
+
+Prints a DuckDB SQL script with one view per completely exported table of an RDS snapshot export;
+skipped tables are listed in comments and on stderr.
+  <export root>  the export's folder (named after the export task id): a local copy
+                 (aws s3 sync s3://bucket/prefix/export-id ./export-id) or an s3:// URI
+  --into         copy every table into this DuckDB database file instead, one progress line per table
+  --engine       the source engine; read from the table targets when not given
+--into and s3:// roots need DuckDB for Node.js: npm install @duckdb/node-api. s3:// roots use DuckDB's
+httpfs and aws extensions (installed on first use) and the default AWS credential chain.`;
+
+/** The part of @duckdb/node-api snaplake uses (loaded on demand, so core does not depend on it). */
+export interface DuckdbConnectionLike {
+  run(sql: string): Promise<unknown>;
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+  closeSync?(): void;
+}
+export interface DuckdbModuleLike {
+  DuckDBInstance: { create(path?: string): Promise<{ connect(): Promise<DuckdbConnectionLike>; closeSync?(): void }> };
+}
+
+export interface DuckdbCommandIo {
+  readonly out: (text: string) => void;
+  readonly err: (line: string) => void;
+  /** Loads @duckdb/node-api; tests replace it. */
+  readonly loadDuckdb?: () => Promise<DuckdbModuleLike>;
+  readonly now?: () => number;
+}
+
+/** Runs `snaplake duckdb` and returns the exit code: 0 done, 1 the export or DuckDB failed, 2 wrong arguments. */
+export async function duckdbCommand(args: readonly string[], io: DuckdbCommandIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { into: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    io.err(`snaplake duckdb: ${(error as Error).message}\n${DUCKDB_USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(`${DUCKDB_USAGE}\n`);
+    return 0;
+  }
+  const engine = parsed.values.engine;
+  const problem = parsed.positionals.length !== 1 ? 'give exactly one export root'
+    : engine !== undefined && engine !== 'postgres' && engine !== 'mysql' ? `--engine must be postgres or mysql, got '${engine}'`
+      : parsed.values.into === '' ? '--into needs a file name' : undefined;
+  if (problem) {
+    io.err(`snaplake duckdb: ${problem}\n${DUCKDB_USAGE}`);
+    return 2;
+  }
+  try {
+    await run(parsed.positionals[0]!, parsed.values.into, engine as SourceEngine | undefined, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof SnaplakeError) {
+      io.err(`snaplake duckdb: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function run(rootArg: string, into: string | undefined, engine: SourceEngine | undefined, io: DuckdbCommandIo): Promise<void> {
+  const s3 = isS3Root(rootArg);
+  const root = s3 ? rootArg.replace(/\/+$/, '') : resolve(rootArg).replace(/\\/g, '/');
+  if (!s3 && into === undefined) {
+    const plan = planDuckdbExport(readLocalExportFolder(root), engine);
+    reportSkipped(plan, io);
+    io.out(duckdbScript(plan));
+    return;
+  }
+  const duckdb = await loadDuckdb(io);
+  const instance = await duckdbStep(`opening ${into ?? 'an in-memory database'}`, () => duckdb.DuckDBInstance.create(into ?? ':memory:'));
+  const connection = await instance.connect();
+  try {
+    if (s3) {
+      for (const sql of DUCKDB_S3_SETUP) {
+        await duckdbStep('setting up S3 access (httpfs and aws extensions, default credential chain)', () => connection.run(sql));
+      }
+    }
+    const folder = s3 ? await readExportFolderWithDuckdb(connection, root) : readLocalExportFolder(root);
+    const plan = planDuckdbExport(folder, engine);
+    reportSkipped(plan, io);
+    if (into === undefined) io.out(duckdbScript(plan));
+    else await materialize(connection, plan, into, io);
+  } finally {
+    connection.closeSync?.();
+    instance.closeSync?.();
+  }
+}
+
+function reportSkipped(plan: DuckdbPlan, io: DuckdbCommandIo): void {
+  for (const reason of plan.skipped) io.err(`skipped: ${reason}`);
+  for (const clash of plan.renamed) io.err(`renamed: ${clash}`);
+}
+
+/** Copies every table into the database file, one progress line per table on stderr. */
+async function materialize(connection: DuckdbConnectionLike, plan: DuckdbPlan, into: string, io: DuckdbCommandIo): Promise<void> {
+  const now = io.now ?? Date.now;
+  const started = now();
+  // DuckDB names the file's catalog after it: `shop.duckdb` and the schema `shop` make `shop.orders` ambiguous.
+  const catalog = String((await connection.runAndReadAll('SELECT current_database()')).getRows()[0]?.[0] ?? '');
+  const clash = plan.tables.find((t) => t.schema.toLowerCase() === catalog.toLowerCase());
+  if (clash) {
+    throw new SnaplakeError(`${into} is named like the schema ${clash.schema} (source database ${clash.target.split('.')[0]}): DuckDB could not tell `
+      + `the file from the schema in ${clash.schema}.${clash.name}. Choose another file name, such as ${clash.schema}-export.duckdb`);
+  }
+  const statements = duckdbStatements(plan, true);
+  let done = 0;
+  for (const statement of statements) {
+    const table = statement.table;
+    if (!table) {
+      await duckdbStep('preparing the database', () => connection.run(statement.sql));
+      continue;
+    }
+    const tableStarted = now();
+    await duckdbStep(`${table.target}`, () => connection.run(statement.sql));
+    const count = await connection.runAndReadAll(`SELECT count(*) FROM ${qualifiedName(table)}`);
+    done++;
+    const seconds = ((now() - tableStarted) / 1000).toFixed(1);
+    io.err(`[${done}/${plan.tables.length}] ${table.schema}.${table.name}: ${Number(count.getRows()[0]![0]).toLocaleString('en-US')} rows from ${table.files} files (${seconds} s)`);
+  }
+  io.err(`${into}: ${plan.tables.length} tables of export ${plan.exportInfo.exportTaskIdentifier}, ${plan.skipped.length} skipped, in ${((now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Runs one DuckDB call; its error becomes a one-line message naming what was being done. */
+async function duckdbStep<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof SnaplakeError) throw error;
+    const message = (error as Error).message ?? String(error);
+    throw new SnaplakeError(`${what}: DuckDB: ${message.split('\n').filter((l) => l.trim() !== '').slice(0, 2).join(' ')}`);
+  }
+}
+
+async function loadDuckdb(io: DuckdbCommandIo): Promise<DuckdbModuleLike> {
+  try {
+    return io.loadDuckdb ? await io.loadDuckdb() : await import('@duckdb/node-api') as unknown as DuckdbModuleLike;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      throw new SnaplakeError('--into and s3:// roots need DuckDB for Node.js, which is not installed: npm install @duckdb/node-api');
+    }
+    throw error;
+  }
+}
+
+/** Reads a local export folder: its metadata files, and every Parquet file below it. */
+export function readLocalExportFolder(root: string): ExportFolder {
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new SnaplakeError(`${root} is not a folder`);
+  const names = exportMetadataFileNames(readdirSync(root), root);
+  const read = (name: string) => ({ name, text: readFileSync(join(root, name), 'utf8') });
+  return { root, exportInfo: read(names.exportInfo), tablesInfo: names.tablesInfo.map(read), dataFiles: parquetFilesBelow(root, '') };
+}
+
+/** Parquet files below a folder, relative to the root; marker and hidden files (`_...`, `.…`) are left out. */
+function parquetFilesBelow(root: string, relative: string): string[] {
+  return readdirSync(join(root, relative), { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) return [];
+    const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.isDirectory()) return parquetFilesBelow(root, path);
+    return relative !== '' && entry.name.endsWith('.parquet') ? [path] : [];
+  });
+}
+
+/** Reads an export folder through DuckDB (what s3:// roots use; it reads local folders the same way). */
+export async function readExportFolderWithDuckdb(connection: DuckdbConnectionLike, root: string): Promise<ExportFolder> {
+  const list = async (pattern: string) => {
+    const rows = await duckdbStep(`listing ${pattern}`, () => connection.runAndReadAll(`SELECT file FROM glob(${quoteString(pattern)})`));
+    return rows.getRows().map((row) => String(row[0]).slice(root.length + 1)).sort();
+  };
+  const names = exportMetadataFileNames(await list(`${root}/*.json`), root);
+  const read = async (name: string) => {
+    const rows = await duckdbStep(`reading ${root}/${name}`, () => connection.runAndReadAll(`SELECT content FROM read_text(${quoteString(`${root}/${name}`)})`));
+    return { name, text: String(rows.getRows()[0]?.[0] ?? '') };
+  };
+  const dataFiles = (await list(`${root}/*/*/**/*.parquet`))
+    .filter((path) => !path.split('/').some((part) => part.startsWith('_') || part.startsWith('.')));
+  const tablesInfo = [];
+  for (const name of names.tablesInfo) tablesInfo.push(await read(name));
+  return { root, exportInfo: await read(names.exportInfo), tablesInfo, dataFiles };
+}
