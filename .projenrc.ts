@@ -314,7 +314,7 @@ root.addTask('bench', {
   description: 'Runs every benchmark in bench/ (figures go to BENCHMARKS.md; no benchmark is a test)',
   steps: [
     { exec: 'nx run-many -t build --outputStyle=static' },
-    ...['cold-start', 'synth', 'catalog', 'query-poll', 'copy', 'dev-loop'].map((bench) => ({ exec: `node bench/${bench}.mjs` })),
+    ...['cold-start', 'synth', 'catalog', 'query-poll', 'copy', 'dev-loop', 'duckdb'].map((bench) => ({ exec: `node bench/${bench}.mjs` })),
   ],
 });
 

@@ -7,11 +7,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckdbPlan, ExportFolder, exportMetadataFileNames, planDuckdbExport } from './duckdb';
-import { DUCKDB_S3_SETUP, duckdbScript, duckdbStatements, isS3Root, qualifiedName, quoteString } from './duckdb-sql';
+import { duckdbS3Setup, DuckdbScriptOptions, duckdbScript, duckdbStatements, isS3Root, qualifiedName, quoteString } from './duckdb-sql';
 import { SnaplakeError } from './errors';
 import { SourceEngine } from './type-mapping';
 
-export const DUCKDB_USAGE = `usage: snaplake duckdb <export root> [--into <file.duckdb>] [--engine postgres|mysql]
+export const DUCKDB_USAGE = `usage: snaplake duckdb <export root> [--into <file.duckdb>] [--engine postgres|mysql] [--region <aws region>]
 
 Prints a DuckDB SQL script with one view per completely exported table of an RDS snapshot export;
 skipped tables are listed in comments and on stderr.
@@ -19,6 +19,7 @@ skipped tables are listed in comments and on stderr.
                  (aws s3 sync s3://bucket/prefix/export-id ./export-id) or an s3:// URI
   --into         copy every table into this DuckDB database file instead, one progress line per table
   --engine       the source engine; read from the table targets when not given
+  --region       s3:// roots: the bucket's region (the snapshot's); default: AWS_REGION or the profile's
 --into and s3:// roots need DuckDB for Node.js: npm install @duckdb/node-api. s3:// roots use DuckDB's
 httpfs and aws extensions (installed on first use) and the default AWS credential chain.`;
 
@@ -47,7 +48,7 @@ export async function duckdbCommand(args: readonly string[], io: DuckdbCommandIo
     parsed = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { into: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { into: { type: 'string' }, engine: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     io.err(`snaplake duckdb: ${(error as Error).message}\n${DUCKDB_USAGE}`);
@@ -60,13 +61,15 @@ export async function duckdbCommand(args: readonly string[], io: DuckdbCommandIo
   const engine = parsed.values.engine;
   const problem = parsed.positionals.length !== 1 ? 'give exactly one export root'
     : engine !== undefined && engine !== 'postgres' && engine !== 'mysql' ? `--engine must be postgres or mysql, got '${engine}'`
-      : parsed.values.into === '' ? '--into needs a file name' : undefined;
+      : parsed.values.into === '' ? '--into needs a file name'
+        : parsed.values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(parsed.values.region) ? `--region must be an AWS region such as eu-west-1, got '${parsed.values.region}'`
+          : undefined;
   if (problem) {
     io.err(`snaplake duckdb: ${problem}\n${DUCKDB_USAGE}`);
     return 2;
   }
   try {
-    await run(parsed.positionals[0]!, parsed.values.into, engine as SourceEngine | undefined, io);
+    await run(parsed.positionals[0]!, parsed.values.into, engine as SourceEngine | undefined, { region: parsed.values.region }, io);
     return 0;
   } catch (error) {
     if (error instanceof SnaplakeError) {
@@ -77,7 +80,9 @@ export async function duckdbCommand(args: readonly string[], io: DuckdbCommandIo
   }
 }
 
-async function run(rootArg: string, into: string | undefined, engine: SourceEngine | undefined, io: DuckdbCommandIo): Promise<void> {
+async function run(
+  rootArg: string, into: string | undefined, engine: SourceEngine | undefined, options: DuckdbScriptOptions, io: DuckdbCommandIo,
+): Promise<void> {
   const s3 = isS3Root(rootArg);
   const root = s3 ? rootArg.replace(/\/+$/, '') : resolve(rootArg).replace(/\\/g, '/');
   if (!s3 && into === undefined) {
@@ -91,15 +96,15 @@ async function run(rootArg: string, into: string | undefined, engine: SourceEngi
   const connection = await instance.connect();
   try {
     if (s3) {
-      for (const sql of DUCKDB_S3_SETUP) {
+      for (const sql of duckdbS3Setup(options)) {
         await duckdbStep('setting up S3 access (httpfs and aws extensions, default credential chain)', () => connection.run(sql));
       }
     }
     const folder = s3 ? await readExportFolderWithDuckdb(connection, root) : readLocalExportFolder(root);
     const plan = planDuckdbExport(folder, engine);
     reportSkipped(plan, io);
-    if (into === undefined) io.out(duckdbScript(plan));
-    else await materialize(connection, plan, into, io);
+    if (into === undefined) io.out(duckdbScript(plan, options));
+    else await materialize(connection, plan, into, options, io);
   } finally {
     connection.closeSync?.();
     instance.closeSync?.();
@@ -112,7 +117,7 @@ function reportSkipped(plan: DuckdbPlan, io: DuckdbCommandIo): void {
 }
 
 /** Copies every table into the database file, one progress line per table on stderr. */
-async function materialize(connection: DuckdbConnectionLike, plan: DuckdbPlan, into: string, io: DuckdbCommandIo): Promise<void> {
+async function materialize(connection: DuckdbConnectionLike, plan: DuckdbPlan, into: string, options: DuckdbScriptOptions, io: DuckdbCommandIo): Promise<void> {
   const now = io.now ?? Date.now;
   const started = now();
   // DuckDB names the file's catalog after it: `shop.duckdb` and the schema `shop` make `shop.orders` ambiguous.
@@ -122,7 +127,8 @@ async function materialize(connection: DuckdbConnectionLike, plan: DuckdbPlan, i
     throw new SnaplakeError(`${into} is named like the schema ${clash.schema} (source database ${clash.target.split('.')[0]}): DuckDB could not tell `
       + `the file from the schema in ${clash.schema}.${clash.name}. Choose another file name, such as ${clash.schema}-export.duckdb`);
   }
-  const statements = duckdbStatements(plan, true);
+  // The S3 setup ran before the metadata was read; the rest prepares schemas, then one statement per table.
+  const statements = duckdbStatements(plan, true, options).filter((s) => s.table !== undefined || s.sql.startsWith('CREATE SCHEMA'));
   let done = 0;
   for (const statement of statements) {
     const table = statement.table;

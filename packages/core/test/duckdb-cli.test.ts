@@ -122,9 +122,20 @@ describe('snaplake duckdb on an s3:// root', () => {
     expect(run.out).toContain('default AWS\n-- credential chain');
   });
 
-  test('--into copies the tables read from S3', async () => {
-    const run = await runDuckdb([s3Root, '--into', join(workDir, 's3.duckdb')], { loadDuckdb: async () => duckdbWithLocalS3([]) });
+  test('--region goes into the secret, for reading the metadata and in the script', async () => {
+    const statements: string[] = [];
+    const run = await runDuckdb([s3Root, '--region', 'eu-west-1'], { loadDuckdb: async () => duckdbWithLocalS3(statements) });
+    const secret = "CREATE OR REPLACE SECRET snaplake_s3 (TYPE s3, PROVIDER credential_chain, REGION 'eu-west-1')";
+    expect(statements[4]).toBe(secret);
+    expect(run.out).toContain(`${secret};`);
+    expect((await runDuckdb([s3Root, '--region', 'Ireland'])).err[0]).toMatch(/^snaplake duckdb: --region must be an AWS region such as eu-west-1, got 'Ireland'\n/);
+  });
+
+  test('--into copies the tables read from S3, setting up S3 once', async () => {
+    const statements: string[] = [];
+    const run = await runDuckdb([s3Root, '--into', join(workDir, 's3.duckdb')], { loadDuckdb: async () => duckdbWithLocalS3(statements) });
     expect(run.code).toBe(0);
+    expect(statements.filter((sql) => sql.startsWith('CREATE OR REPLACE SECRET'))).toHaveLength(1);
     expect(run.err).toContainEqual(expect.stringMatching(/^\[1\/\d\] shop\.orders: 1,600 rows from 3 files/));
   });
 
