@@ -117,7 +117,9 @@ function reportSkipped(plan: DuckdbPlan, io: DuckdbCommandIo): void {
 }
 
 /** Copies every table into the database file, one progress line per table on stderr. */
-async function materialize(connection: DuckdbConnectionLike, plan: DuckdbPlan, into: string, options: DuckdbScriptOptions, io: DuckdbCommandIo): Promise<void> {
+async function materialize(
+  connection: DuckdbConnectionLike, plan: DuckdbPlan, into: string, options: DuckdbScriptOptions, io: DuckdbCommandIo,
+): Promise<void> {
   const now = io.now ?? Date.now;
   const started = now();
   // DuckDB names the file's catalog after it: `shop.duckdb` and the schema `shop` make `shop.orders` ambiguous.
