@@ -20,5 +20,3 @@ export * from './disaster-recovery';
 export * from './delivery';
 export * from './metrics';
 export * from './workflow-errors';
-export * from './duckdb';
-export * from './duckdb-sql';
