@@ -5,6 +5,7 @@ import { catalogColumns, exportTablePath } from './catalog';
 import { ExportMetadataError } from './errors';
 import { ExportedTable, ExportInfo, parseExportInfo, parseExportTablesInfo } from './export-metadata';
 import { glueNamePart, glueTableNames } from './glue-names';
+import { sourceEngineOf } from './source-engine';
 import { SourceEngine } from './type-mapping';
 
 /** The metadata files of one export, found by name among the files at the export's root. */
@@ -106,7 +107,7 @@ export function planDuckdbExport(folder: ExportFolder, engine?: SourceEngine): D
   }
   const texts = folder.tablesInfo.map((f) => f.text);
   const names = folder.tablesInfo.map((f) => f.name);
-  const chosen = engine ?? inferEngine(parseExportTablesInfo(texts, undefined, names).tables);
+  const chosen = engine ?? engineOfExport(parseExportTablesInfo(texts, undefined, names).tables, folder.root);
   const info = parseExportTablesInfo(texts, chosen, names);
   const filesByTable = groupByTableFolder(folder.dataFiles);
   const skipped = [...info.warnings];
@@ -141,9 +142,16 @@ export function planDuckdbExport(folder: ExportFolder, engine?: SourceEngine): D
   return { root: folder.root, exportInfo, engine: chosen, engineInferred: engine === undefined, tables, skipped, renamed };
 }
 
-/** PostgreSQL targets always have three parts (`database.schema.table`); a two-part target (`database.table`) is MySQL's. */
-function inferEngine(tables: readonly ExportedTable[]): SourceEngine {
-  return tables.some((t) => t.target.split('.').length === 2) ? 'mysql' : 'postgres';
+/** The engine the export's table names and types show (see `sourceEngineOf`). */
+function engineOfExport(listed: readonly ExportedTable[], root: string): SourceEngine {
+  const tables = listed.filter((t) => t.status === 'COMPLETE' && t.columns.length > 0);
+  if (tables.length === 0) return 'postgres'; // nothing to declare: the engine does not matter
+  const { engine, evidence } = sourceEngineOf(tables);
+  if (engine !== undefined) return engine;
+  const shown = (list: readonly string[]) => list.slice(0, 3).join(', ');
+  throw new ExportMetadataError(evidence.mysql.length === 0 && evidence.postgres.length === 0
+    ? `cannot tell the source engine of the export in ${root}; give --engine=postgres or --engine=mysql`
+    : `the export in ${root} looks like MySQL (${shown(evidence.mysql)}) and PostgreSQL (${shown(evidence.postgres)}); give --engine`);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

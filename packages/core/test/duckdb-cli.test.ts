@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { MYSQL_EXPORT, MYSQL_ID, PG_ID, POSTGRES_EXPORT, runDuckdb, tableFolder, writeRdsExport } from './rds-export-fixture';
-import { DuckdbConnectionLike, DuckdbModuleLike, readExportFolderWithDuckdb, readLocalExportFolder } from '../src/duckdb-command';
+import { DuckdbConnectionLike, DuckdbModuleLike, readExportFolderWithDuckdb, readLocalExportFolder } from '../src/cli/duckdb';
 
 let workDir: string;
 let writer: DuckDBInstance;
@@ -208,6 +208,20 @@ describe('snaplake duckdb errors name the file', () => {
     expect(run.err).toContain(`skipped: ${reason}`);
     expect(run.out).toContain(`--   ${reason}`);
     expect(run.out).not.toContain('"shop"."orders"');
+  });
+
+  test('an export with no table to declare says so and exits 1', async () => {
+    const onlyFailed = JSON.stringify({ perTableStatus: [{ target: 'shop.public.audit_log', status: 'FAILED', schemaMetadata: { originalTypeMappings: [] } }] });
+    const dir = folderWith('nothing', { [pgInfo]: pgFile(pgInfo), [pgTables]: onlyFailed });
+    const run = await runDuckdb([dir]);
+    expect(run).toEqual({
+      code: 1,
+      out: '',
+      err: [
+        `skipped: shop.public.audit_log: status FAILED, not catalogued (${pgTables})`,
+        `snaplake duckdb: no tables: none of the tables of export ${PG_ID} can be declared (see the skipped tables above)`,
+      ],
+    });
   });
 
   test('wrong arguments exit with 2 and the usage', async () => {

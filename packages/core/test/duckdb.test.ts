@@ -100,7 +100,7 @@ describe('snaplake duckdb on a MySQL export', () => {
   test('DECIMAL(p,s) stored as INT32, INT64 and fixed-length bytes keeps exact values; tables keep their names', async () => {
     const { code, out } = await runDuckdb([mysqlRoot]);
     expect(code).toBe(0);
-    expect(out).toContain('-- engine mysql (from the table targets; --engine overrides)');
+    expect(out).toContain('-- engine mysql (read from the export; --engine overrides)');
     const query = await runScript(`SET TimeZone = 'America/New_York';\n${out}`);
     expect(await columnTypes(query, 'billing.invoices')).toEqual([
       'id BIGINT', 'small_amount DECIMAL(5,2)', 'amount DECIMAL(18,2)', 'big_amount DECIMAL(30,4)', 'counter DECIMAL(20,0)', 'flag TINYINT', 'issued_at TIMESTAMP',

@@ -5,10 +5,11 @@
 // Each column is written with the Parquet physical type the RDS data-conversion tables list
 // (USER_ExportSnapshot.data-types): the DuckDB type given here is chosen to produce it.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { duckdbCommand, DuckdbCommandIo } from '../src/duckdb-command';
+import { runCli } from '../src/cli';
+import { DuckdbCommandIo } from '../src/cli/duckdb';
 
 export interface FixtureColumn {
   readonly name: string;
@@ -171,14 +172,17 @@ export const MYSQL_EXPORT: FixtureExport = {
 
 export interface Run {
   readonly code: number;
+  /** Everything printed on stdout, each line ended by a newline. */
   readonly out: string;
   readonly err: string[];
 }
 
+/** `snaplake duckdb <args>` through the CLI's entry point. */
 export async function runDuckdb(args: readonly string[], io: Partial<DuckdbCommandIo> = {}): Promise<Run> {
-  let out = '';
+  const out: string[] = [];
   const err: string[] = [];
-  const code = await duckdbCommand(args, { out: (text) => { out += text; }, err: (line) => err.push(line), ...io });
-  return { code, out, err };
+  const code = await runCli(['duckdb', ...args], {
+    out: (line) => out.push(line), err: (line) => err.push(line), readFile: (path) => readFileSync(path, 'utf8'), ...io,
+  });
+  return { code, out: out.map((line) => `${line}\n`).join(''), err };
 }
-

@@ -1,27 +1,15 @@
-// `snaplake duckdb <export root> [--into file.duckdb] [--engine postgres|mysql]`: prints a DuckDB
-// script over an RDS snapshot export, or copies its tables into a DuckDB database file.
+// `snaplake duckdb <export root> [--into=file.duckdb]`: prints a DuckDB script over an RDS snapshot
+// export, or copies its tables into a DuckDB database file.
 // Printing the script for a local export needs nothing but Node.js. DuckDB (the optional peer
 // dependency @duckdb/node-api) is loaded only for --into and for s3:// roots, where DuckDB itself
 // reads S3 with the default AWS credential chain: core carries no AWS SDK.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { DuckdbPlan, ExportFolder, exportMetadataFileNames, planDuckdbExport } from './duckdb';
-import { duckdbS3Setup, DuckdbScriptOptions, duckdbScript, duckdbStatements, isS3Root, qualifiedName, quoteString } from './duckdb-sql';
-import { SnaplakeError } from './errors';
-import { SourceEngine } from './type-mapping';
-
-export const DUCKDB_USAGE = `usage: snaplake duckdb <export root> [--into <file.duckdb>] [--engine postgres|mysql] [--region <aws region>]
-
-Prints a DuckDB SQL script with one view per completely exported table of an RDS snapshot export;
-skipped tables are listed in comments and on stderr.
-  <export root>  the export's folder (named after the export task id): a local copy
-                 (aws s3 sync s3://bucket/prefix/export-id ./export-id) or an s3:// URI
-  --into         copy every table into this DuckDB database file instead, one progress line per table
-  --engine       the source engine; read from the table targets when not given
-  --region       s3:// roots: the bucket's region (the snapshot's); default: AWS_REGION or the profile's
---into and s3:// roots need DuckDB for Node.js: npm install @duckdb/node-api. s3:// roots use DuckDB's
-httpfs and aws extensions (installed on first use) and the default AWS credential chain.`;
+import { DuckdbPlan, ExportFolder, exportMetadataFileNames, planDuckdbExport } from '../duckdb';
+import { duckdbS3Setup, DuckdbScriptOptions, duckdbScript, duckdbStatements, isS3Root, qualifiedName, quoteString } from '../duckdb-sql';
+import { SnaplakeError } from '../errors';
+import { SourceEngine } from '../type-mapping';
+import { CliCommand, CliIo, EXIT, stringOption, UsageError } from './command';
 
 /** The part of @duckdb/node-api snaplake uses (loaded on demand, so core does not depend on it). */
 export interface DuckdbConnectionLike {
@@ -33,52 +21,49 @@ export interface DuckdbModuleLike {
   DuckDBInstance: { create(path?: string): Promise<{ connect(): Promise<DuckdbConnectionLike>; closeSync?(): void }> };
 }
 
-export interface DuckdbCommandIo {
-  readonly out: (text: string) => void;
-  readonly err: (line: string) => void;
-  /** Loads @duckdb/node-api; tests replace it. */
+/** The CLI's io, plus what tests replace: how DuckDB is loaded, and the clock of the progress lines. */
+export interface DuckdbCommandIo extends CliIo {
   readonly loadDuckdb?: () => Promise<DuckdbModuleLike>;
   readonly now?: () => number;
 }
 
-/** Runs `snaplake duckdb` and returns the exit code: 0 done, 1 the export or DuckDB failed, 2 wrong arguments. */
-export async function duckdbCommand(args: readonly string[], io: DuckdbCommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { into: { type: 'string' }, engine: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.err(`snaplake duckdb: ${(error as Error).message}\n${DUCKDB_USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.out(`${DUCKDB_USAGE}\n`);
-    return 0;
-  }
-  const engine = parsed.values.engine;
-  const problem = parsed.positionals.length !== 1 ? 'give exactly one export root'
-    : engine !== undefined && engine !== 'postgres' && engine !== 'mysql' ? `--engine must be postgres or mysql, got '${engine}'`
-      : parsed.values.into === '' ? '--into needs a file name'
-        : parsed.values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(parsed.values.region) ? `--region must be an AWS region such as eu-west-1, got '${parsed.values.region}'`
-          : undefined;
-  if (problem) {
-    io.err(`snaplake duckdb: ${problem}\n${DUCKDB_USAGE}`);
-    return 2;
-  }
-  try {
-    await run(parsed.positionals[0]!, parsed.values.into, engine as SourceEngine | undefined, { region: parsed.values.region }, io);
-    return 0;
-  } catch (error) {
-    if (error instanceof SnaplakeError) {
-      io.err(`snaplake duckdb: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
-}
+const ENGINES: readonly string[] = ['postgres', 'mysql'];
+
+/** `snaplake duckdb`: an export, local or in S3, as DuckDB views, or copied into a DuckDB file. */
+export const duckdbCommand: CliCommand = {
+  name: 'duckdb',
+  summary: 'prints a DuckDB script over an export (a local copy or s3://), or copies its tables into a DuckDB file',
+  help: `usage: snaplake duckdb <export root> [--into=<file.duckdb>] [--engine=postgres|mysql] [--region=<aws region>]
+
+Prints a DuckDB SQL script with one view per completely exported table of an RDS snapshot export,
+named as snaplake's catalog names them; skipped and renamed tables are listed in its comments and
+on stderr.
+
+  <export root>  the export's folder, named after the export task id: a local copy
+                 (aws s3 sync s3://bucket/prefix/export-id ./export-id) or the s3:// URI itself
+  --into         copy every table into this DuckDB database file instead, one progress line per table
+  --engine       the source engine, postgres or mysql; by default read from the export
+  --region       s3:// roots: the bucket's region (the snapshot's); by default AWS_REGION or the profile's
+
+--into and s3:// roots need DuckDB for Node.js (npm install @duckdb/node-api); s3:// roots use DuckDB's
+httpfs and aws extensions (installed on first use) and the default AWS credential chain.`,
+  options: {
+    into: { type: 'string' },
+    engine: { type: 'string' },
+    region: { type: 'string' },
+  },
+  positionals: true,
+  run(values, positionals, io) {
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no export root given' : 'give one export root');
+    const engine = stringOption(values, 'engine');
+    if (engine !== undefined && !ENGINES.includes(engine)) throw new UsageError(`--engine must be postgres or mysql, got '${engine}'`);
+    const into = stringOption(values, 'into');
+    if (into === '') throw new UsageError('--into needs a file name');
+    const region = stringOption(values, 'region');
+    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region must be an AWS region such as eu-west-1, got '${region}'`);
+    return run(positionals[0]!, into, engine as SourceEngine | undefined, { region }, io).then(() => EXIT.ok);
+  },
+};
 
 async function run(
   rootArg: string, into: string | undefined, engine: SourceEngine | undefined, options: DuckdbScriptOptions, io: DuckdbCommandIo,
@@ -88,7 +73,7 @@ async function run(
   if (!s3 && into === undefined) {
     const plan = planDuckdbExport(readLocalExportFolder(root), engine);
     reportSkipped(plan, io);
-    io.out(duckdbScript(plan));
+    io.out(duckdbScript(plan).trimEnd());
     return;
   }
   const duckdb = await loadDuckdb(io);
@@ -103,7 +88,7 @@ async function run(
     const folder = s3 ? await readExportFolderWithDuckdb(connection, root) : readLocalExportFolder(root);
     const plan = planDuckdbExport(folder, engine);
     reportSkipped(plan, io);
-    if (into === undefined) io.out(duckdbScript(plan, options));
+    if (into === undefined) io.out(duckdbScript(plan, options).trimEnd());
     else await materialize(connection, plan, into, options, io);
   } finally {
     connection.closeSync?.();
@@ -111,9 +96,13 @@ async function run(
   }
 }
 
+/** Says on stderr which tables are left out or renamed; an export with no table to declare is an error. */
 function reportSkipped(plan: DuckdbPlan, io: DuckdbCommandIo): void {
   for (const reason of plan.skipped) io.err(`skipped: ${reason}`);
   for (const clash of plan.renamed) io.err(`renamed: ${clash}`);
+  if (plan.tables.length === 0) {
+    throw new SnaplakeError(`no tables: none of the tables of export ${plan.exportInfo.exportTaskIdentifier} can be declared${plan.skipped.length > 0 ? ' (see the skipped tables above)' : ''}`);
+  }
 }
 
 /** Copies every table into the database file, one progress line per table on stderr. */
