@@ -1,4 +1,5 @@
 import { JsonFile, TextFile, javascript, typescript } from 'projen';
+import { optionalPeerDependency } from './projenrc/optional-peer';
 import { deliveryRepository, deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
 
 // Versions the whole toolchain agrees on. TypeScript 7 exists, but projen, Jest and the CDK expect 5.x.
@@ -13,6 +14,10 @@ const NODE_TYPES = '@types/node@^20';
 const NODE_MAJOR = '24';
 // The GitHub repository of the config in use (SNAPLAKE_CONFIG, else the example): package.json links point at it.
 const repository = deliveryRepository(__dirname);
+// @duckdb/node-api ships its engine as per-platform optional packages (no install script). This
+// release is one whose every platform package the registry serves, so `npm ci` works anywhere.
+// Every release is a prerelease (1.5.5-r.5), which no semver range but `*` accepts: hence the peer range.
+const DUCKDB = '1.5.5-r.5';
 
 const root = new typescript.TypeScriptProject({
   name: 'snaplake',
@@ -172,8 +177,11 @@ function packageOptions(name: string, description: string): typescript.TypeScrip
 const core = workspacePackage(new typescript.TypeScriptProject({
   ...packageOptions('core', 'snaplake domain logic: ids, event parsing, export metadata, type mapping, config, retention'),
   deps: ['zod@^4.6.7'],
-  devDeps: [NODE_TYPES, 'fast-check@^4.10.2', 'ajv@^8.17.1'],
+  devDeps: [NODE_TYPES, 'fast-check@^4.10.2', 'ajv@^8.17.1', `@duckdb/node-api@${DUCKDB}`],
 }));
+// DuckDB is only needed by `snaplake duckdb --into` and s3:// roots, and is loaded on demand: an
+// optional peer, so installing core never pulls a 70 MB engine.
+optionalPeerDependency(core, '@duckdb/node-api', '*');
 // The config validator (zod) has an entry of its own, `@snaplake/core/config`: the Lambda handlers
 // import `@snaplake/core`, and zod would add about 550 KB to each bundle.
 core.package.addField('exports', {
@@ -310,7 +318,7 @@ root.addTask('bench', {
   description: 'Runs every benchmark in bench/ (figures go to BENCHMARKS.md; no benchmark is a test)',
   steps: [
     { exec: 'nx run-many -t build --outputStyle=static' },
-    ...['cold-start', 'synth', 'catalog', 'query-poll', 'copy', 'dev-loop'].map((bench) => ({ exec: `node bench/${bench}.mjs` })),
+    ...['cold-start', 'synth', 'catalog', 'query-poll', 'copy', 'dev-loop', 'duckdb'].map((bench) => ({ exec: `node bench/${bench}.mjs` })),
   ],
 });
 

@@ -46,8 +46,13 @@ export function catalogTableName(table: ExportedTable, engine: SourceEngine): st
  */
 export function exportTableLocation(exportRoot: string, table: ExportedTable): string {
   if (!/^s3:\/\/[^/]+/.test(exportRoot)) throw new ExportMetadataError(`export location must be s3://bucket/prefix/export-id, got ${JSON.stringify(exportRoot)}`);
+  return `${exportRoot.replace(/\/+$/, '')}/${exportTablePath(table)}/`;
+}
+
+/** The table's folder relative to the export root, `<database>/<schema>.<table>`, with names as RDS writes them in paths. */
+export function exportTablePath(table: ExportedTable): string {
   const clean = (name: string) => name.replace(/[\\`" ]/g, '_');
-  return `${exportRoot.replace(/\/+$/, '')}/${clean(table.database)}/${clean(table.schema)}.${clean(table.table)}/`;
+  return `${clean(table.database)}/${clean(table.schema)}.${clean(table.table)}`;
 }
 
 /**
@@ -57,6 +62,13 @@ export function exportTableLocation(exportRoot: string, table: ExportedTable): s
 export function catalogTable(
   table: ExportedTable, exportRoot: string, engine: SourceEngine, tableName = catalogTableName(table, engine),
 ): CatalogTable | { skipped: string } {
+  const columns = catalogColumns(table, engine);
+  if ('skipped' in columns) return columns;
+  return { name: tableName, columns, location: exportTableLocation(exportRoot, table) };
+}
+
+/** The catalog columns of an exported table, or a reason to skip the table (not COMPLETE, no columns, an unknown type, names that differ only in case). */
+export function catalogColumns(table: ExportedTable, engine: SourceEngine): CatalogColumn[] | { skipped: string } {
   if (table.status !== 'COMPLETE') return { skipped: `${table.target}: status ${table.status}, not catalogued` };
   if (table.columns.length === 0) return { skipped: `${table.target}: no columns, not catalogued` };
   const columns: CatalogColumn[] = [];
@@ -73,7 +85,7 @@ export function catalogTable(
     seen.add(name);
     columns.push({ name, type, comment: column.originalType });
   }
-  return { name: tableName, columns, location: exportTableLocation(exportRoot, table) };
+  return columns;
 }
 
 export interface CatalogPlan {

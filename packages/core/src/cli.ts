@@ -5,13 +5,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliCommand, CliIo, EXIT, UsageError } from './cli/command';
 import { ddlCommand } from './cli/ddl';
+import { duckdbCommand } from './cli/duckdb';
 import { partnerPolicyCommand } from './cli/partner-policy';
 import { SnaplakeError } from './errors';
 
 export { CliCommand, CliIo, EXIT } from './cli/command';
 
 /** Every command, in the order `snaplake --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [ddlCommand, partnerPolicyCommand];
+export const COMMANDS: readonly CliCommand[] = [ddlCommand, duckdbCommand, partnerPolicyCommand];
 
 const EXIT_CODES = `exit codes: ${EXIT.ok} done; ${EXIT.failed} an input file or value is wrong, or nothing to print (the message names the file); `
   + `${EXIT.usage} a wrong command line`;
@@ -27,8 +28,8 @@ function overview(): string {
   ].join('\n');
 }
 
-/** Runs the CLI with its arguments (without `node` and the script) and returns the exit code. */
-export function runCli(args: readonly string[], io: CliIo): number {
+/** Runs the CLI with its arguments (without `node` and the script) and returns the exit code (a promise for `duckdb`). */
+export function runCli(args: readonly string[], io: CliIo): number | Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
@@ -44,19 +45,7 @@ export function runCli(args: readonly string[], io: CliIo): number {
     io.err(`snaplake: unknown command '${name}'\n\n${overview()}`);
     return EXIT.usage;
   }
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...rest],
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: command.positionals,
-      strict: true,
-    });
-    if (values.help) {
-      io.out(`${command.help}\n\n${EXIT_CODES}`);
-      return EXIT.ok;
-    }
-    return command.run(values, positionals, io);
-  } catch (error) {
+  const failed = (error: unknown): number => {
     // parseArgs reports unknown options, missing values and unexpected arguments as TypeErrors with a code.
     const code = (error as { code?: unknown } | null)?.code;
     const parseError = typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
@@ -69,15 +58,33 @@ export function runCli(args: readonly string[], io: CliIo): number {
       return EXIT.failed;
     }
     throw error;
+  };
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: command.positionals,
+      strict: true,
+    });
+    if (values.help) {
+      io.out(`${command.help}\n\n${EXIT_CODES}`);
+      return EXIT.ok;
+    }
+    const result = command.run(values, positionals, io);
+    return typeof result === 'number' ? result : result.catch(failed);
+  } catch (error) {
+    return failed(error);
   }
 }
 
 /** Runs the CLI on this process's arguments and sets its exit code (the bin shim calls this). */
 export function main(): void {
-  process.exitCode = runCli(process.argv.slice(2), {
+  void Promise.resolve(runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     readFile: (path) => readFileSync(path, 'utf8'),
+  })).then((code) => {
+    process.exitCode = code;
   });
 }
 

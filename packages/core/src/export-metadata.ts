@@ -27,6 +27,8 @@ export interface ExportedTable {
   readonly status: string;
   readonly sizeGB?: number;
   readonly columns: readonly ExportedColumn[];
+  /** The export_tables_info file that lists the table, when the caller named the files. */
+  readonly sourceFile?: string;
 }
 
 export interface ExportTablesInfo {
@@ -41,23 +43,26 @@ export interface ExportTablesInfo {
  * become warnings, never a TypeError.
  * `engine` decides how a target is split: MySQL targets are `database.table` (a table name may hold
  * dots), PostgreSQL targets `database.schema.table`. Without it, only two parts read as MySQL.
+ * With `fileNames`, messages name the file and each table records its file in `sourceFile`.
  * @throws ExportMetadataError when a file is not JSON or has no `perTableStatus` list.
  */
-export function parseExportTablesInfo(texts: readonly string[], engine?: SourceEngine): ExportTablesInfo {
+export function parseExportTablesInfo(texts: readonly string[], engine?: SourceEngine, fileNames?: readonly string[]): ExportTablesInfo {
   if (!Array.isArray(texts)) throw new ExportMetadataError('parseExportTablesInfo expects a list of file contents');
   const tables = new Map<string, ExportedTable>();
   const warnings: string[] = [];
   texts.forEach((text, fileIndex) => {
-    const where = `export_tables_info file ${fileIndex + 1} of ${texts.length}`;
+    const fileName = fileNames?.[fileIndex];
+    const where = fileName ?? `export_tables_info file ${fileIndex + 1} of ${texts.length}`;
     const root = parseJson(text, where);
     const entries = field(root, 'perTableStatus');
     if (!Array.isArray(entries)) throw new ExportMetadataError(`${where} has no perTableStatus list`);
     entries.forEach((entry, i) => {
-      const result = readTable(entry, `${where}, entry ${i + 1}`, engine);
-      if (typeof result === 'string') {
-        warnings.push(result);
+      const read = readTable(entry, `${where}, entry ${i + 1}`, engine);
+      if (typeof read === 'string') {
+        warnings.push(read);
         return;
       }
+      const result = fileName === undefined ? read : { ...read, sourceFile: fileName };
       const existing = tables.get(result.target);
       if (existing && existing.status === 'COMPLETE') {
         if (result.status === 'COMPLETE') warnings.push(`${result.target}: listed twice; the first complete entry is kept`);
@@ -122,12 +127,12 @@ export interface ExportInfo {
   readonly totalExportedDataInGB?: number;
 }
 
-/** @throws ExportMetadataError when the file is not JSON or lacks the export id, source or status. */
-export function parseExportInfo(text: string): ExportInfo {
-  const root = parseJson(text, 'export_info');
+/** @throws ExportMetadataError (naming `fileName`) when the file is not JSON or lacks the export id, source or status. */
+export function parseExportInfo(text: string, fileName = 'export_info'): ExportInfo {
+  const root = parseJson(text, fileName);
   const required = (key: string): string => {
     const value = field(root, key);
-    if (typeof value !== 'string' || value === '') throw new ExportMetadataError(`export_info has no ${key}`);
+    if (typeof value !== 'string' || value === '') throw new ExportMetadataError(`${fileName} has no ${key}`);
     return value;
   };
   const optional = (key: string) => (typeof field(root, key) === 'string' ? field(root, key) as string : undefined);

@@ -34,7 +34,8 @@ export interface CliCommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Whether the command takes arguments that are not options (file names). */
   readonly positionals: boolean;
-  run(values: OptionValues, positionals: readonly string[], io: CliIo): number;
+  /** The exit code; a promise for a command that waits (such as `duckdb`, which runs DuckDB). */
+  run(values: OptionValues, positionals: readonly string[], io: CliIo): number | Promise<number>;
 }
 
 /** A command-line mistake: exit code 2, with the command's usage. */
