@@ -1,6 +1,6 @@
 import {
-  DBSnapshotNotFoundFault, DescribeExportTasksCommand, ExportTaskAlreadyExistsFault, ExportTaskNotFoundFault, InvalidExportOnlyFault, KMSKeyNotAccessibleFault,
-  RDSClient, StartExportTaskCommand,
+  DBSnapshotNotFoundFault, DescribeExportTasksCommand, ExportTaskAlreadyExistsFault, ExportTaskNotFoundFault, InvalidExportOnlyFault,
+  KMSKeyNotAccessibleFault, RDSClient, StartExportTaskCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExportLimitReachedError, ExportRejectedError, findExport, InvalidInputError, startExport } from '../src';
