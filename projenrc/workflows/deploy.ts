@@ -7,8 +7,12 @@ import {
 /** Docs-only pushes deploy nothing. */
 export const DOCS_ONLY = ['**/*.md', 'docs/**', 'LICENSE'];
 
+/** The names the release reads back from a deploy run: the last stage's job and its deploy step. */
+export const DEPLOY_STEP_NAME = 'Deploy';
+export const deployJobName = (stage: DeliveryStage) => `Deploy ${stage.name}`;
+
 const deployStep = (stage: DeliveryStage): Step => ({
-  name: 'Deploy',
+  name: DEPLOY_STEP_NAME,
   run: `npx cdk deploy --app ${ASSEMBLY.path} '${stage.stageId}/*' --require-approval never --concurrency 2`,
 });
 
@@ -42,7 +46,7 @@ export function deployWorkflow(options: DeliveryOptions): Workflow {
   for (const stage of options.stages) {
     const whenCurrent = (step: Step): Step => ({ ...step, if: "steps.tip.outputs.current == 'true'" });
     jobs[`deploy-${stage.name}`] = {
-      'name': `Deploy ${stage.name}`,
+      'name': deployJobName(stage),
       'needs': previous,
       'if': ON_MAIN,
       'runs-on': 'ubuntu-latest',

@@ -1,4 +1,5 @@
 // Releases of the deployed commit, and a scheduled drift check of every stage.
+import { DEPLOY_STEP_NAME, deployJobName } from './deploy';
 import { ACTIONS, assumeRole, bash, DeliveryOptions, Job, lookupRoleArn, ON_MAIN, setup, upper, use, Workflow, WORKFLOW_ENV } from './steps';
 
 /**
@@ -9,9 +10,32 @@ import { ACTIONS, assumeRole, bash, DeliveryOptions, Job, lookupRoleArn, ON_MAIN
  */
 export function releaseWorkflow(options: DeliveryOptions): Workflow {
   const published = options.packages.filter((p) => p.publish).map((p) => p.name);
+  const last = options.stages[options.stages.length - 1]!;
+  const deployed: Job = {
+    'name': `Check that the run deployed ${last.name}`,
+    'if': "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'",
+    'runs-on': 'ubuntu-latest',
+    'permissions': { actions: 'read' },
+    'outputs': { deployed: '${{ steps.check.outputs.deployed }}' },
+    'steps': [{
+      ...use(ACTIONS.githubScript, {
+        script: [
+          '// A run that main moved past skips its deploys and still succeeds: only a commit deployed to the last stage is released.',
+          'const { owner, repo } = context.repo;',
+          'const jobs = await github.paginate(github.rest.actions.listJobsForWorkflowRun, { owner, repo, run_id: context.payload.workflow_run.id });',
+          `const step = jobs.find((j) => j.name === '${deployJobName(last)}')?.steps?.find((s) => s.name === '${DEPLOY_STEP_NAME}');`,
+          "const deployed = step?.conclusion === 'success';",
+          `if (!deployed) core.notice('${last.name} was not deployed by this run (main moved on): the newer run releases these commits');`,
+          "core.setOutput('deployed', String(deployed));",
+        ].join('\n'),
+      }, `The run deployed ${last.name}`),
+      id: 'check',
+    }],
+  };
   const release: Job = {
     'name': 'Release the deployed commit',
-    'if': "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'",
+    'needs': 'deployed',
+    'if': "needs.deployed.outputs.deployed == 'true'",
     'runs-on': 'ubuntu-latest',
     // contents: tags, releases and the changelog commit; id-token: npm provenance (trusted publishing).
     'permissions': { 'contents': 'write', ...(published.length > 0 ? { 'id-token': 'write' } : {}) },
@@ -35,7 +59,7 @@ export function releaseWorkflow(options: DeliveryOptions): Workflow {
     permissions: { contents: 'read' },
     concurrency: { 'group': 'release', 'cancel-in-progress': false },
     env: WORKFLOW_ENV,
-    jobs: { release },
+    jobs: { deployed, release },
   };
 }
 

@@ -135,8 +135,13 @@ describe('drift and releases', () => {
   test('the release runs after a successful deploy of a push, from the deployed commit', () => {
     const release = workflows['release.yml'];
     expect(release.on).toEqual({ workflow_run: { workflows: ['deploy'], types: ['completed'], branches: ['main'] } });
+    expect(release.jobs.deployed.if).toBe("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
+    // Only a commit the run deployed to the last stage (a run main moved past succeeds without deploying).
+    expect(release.jobs.deployed.steps[0].with.script).toContain("jobs.find((j) => j.name === 'Deploy prod')?.steps?.find((s) => s.name === 'Deploy')");
+    expect(workflows['deploy.yml'].jobs['deploy-prod'].name).toBe('Deploy prod');
+    expect(stepsOf(workflows['deploy.yml'].jobs['deploy-prod']).at(-1).name).toBe('Deploy');
     const job = release.jobs.release;
-    expect(job.if).toBe("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
+    expect([job.needs, job.if]).toEqual(['deployed', "needs.deployed.outputs.deployed == 'true'"]);
     expect(stepsOf(job).find(usesOf('actions/checkout')).with).toEqual({ 'ref': '${{ github.event.workflow_run.head_sha }}', 'fetch-depth': 0, 'persist-credentials': false });
     expect(stepsOf(job).at(-1).env.RELEASE_SHA).toBe('${{ github.event.workflow_run.head_sha }}');
   });
