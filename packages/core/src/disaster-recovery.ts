@@ -127,3 +127,8 @@ export function temporaryResourceNames(
       derivedIdentifier([tmp, sourceClusterIdentifier, executionId, 'snapshot'], IDENTIFIER_CONSTRAINTS.dbClusterSnapshotIdentifier.maxLength)),
   };
 }
+
+/** Every tag key snaplake puts on RDS resources (checked against RDS's tag key constraint in the tests). */
+export const SNAPLAKE_TAG_KEYS: readonly string[] = [
+  DR_COPY_TAG, DR_SOURCE_TAG, TEMPORARY_TAG, EXECUTION_TAG, 'snaplake:source-snapshot', 'snaplake:source-arn', 'snaplake:database',
+];

@@ -32,6 +32,14 @@ function errorOf(raw: unknown): ConfigError {
 }
 
 describe('parseSnaplakeConfig', () => {
+  test('a database identifier with upper case is rejected: RDS names it in lower case, so no event would ever match (issue 14)', () => {
+    const raw = validConfig();
+    raw.stages[0]!.databases[0]!.identifier = 'Orders-DB';
+    const error = errorOf(raw);
+    expect(error.field).toBe('stages[0].databases[0].identifier');
+    expect(error.message).toMatch(/in lower case/);
+  });
+
   test('returns a valid config with defaults filled in', () => {
     const config = parseSnaplakeConfig(validConfig());
     expect(config.stages.map((s) => s.name)).toEqual(['dev', 'prod']);

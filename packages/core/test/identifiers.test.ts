@@ -14,6 +14,7 @@ import {
   queryRequestToken,
   queryResultsPrefix,
   scheduleName,
+  SNAPLAKE_TAG_KEYS,
   snapshotTimePartitionValue,
   tagValue,
   temporaryResourceNames,
@@ -134,6 +135,10 @@ describe('every generator meets its constraint for any valid input', () => {
       meetsConstraint('gluePartitionValue', snapshotTimePartitionValue(date))), runs);
   });
 
+  test('tag keys', () => {
+    for (const key of SNAPLAKE_TAG_KEYS) expect({ key, valid: meetsConstraint('tagKey', key) }).toEqual({ key, valid: true });
+  });
+
   test('tag values, including ARNs of snapshots with 255-character ids', () => {
     const longArn = fc.tuple(region, fc.stringMatching(/^[a-z](?:-?[a-z0-9]){0,254}$/)).map(([r, id]) => `arn:aws:rds:${r}:111111111111:cluster-snapshot:${id}`);
     fc.assert(fc.property(fc.oneof(executionArn, longArn, fc.string({ minLength: 1, maxLength: 400 })), (value) => meetsConstraint('tagValue', tagValue(value))), runs);
@@ -147,4 +152,10 @@ describe('every generator meets its constraint for any valid input', () => {
     fc.assert(fc.property(query, time, fc.integer({ min: 1, max: 10 }), (q, t, attempt) =>
       meetsConstraint('s3Key', queryResultsPrefix(q, t, 'Europe/Paris')) && meetsConstraint('athenaClientRequestToken', queryRequestToken(q, t, attempt))), runs);
   });
+});
+
+test('the README lists every identifier of the table', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const readme: string = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'README.md'), 'utf8');
+  for (const kind of Object.keys(IDENTIFIER_CONSTRAINTS)) expect(readme).toContain(`| \`${kind}\` |`);
 });

@@ -6,12 +6,22 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
+  S3ClientConfig,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { copyPartRanges, deliveredKey, MAX_SINGLE_COPY_BYTES, missingObjects, ObjectSummary, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
 import { mapWithConcurrency, RetryOptions, withRetries } from './retry';
+
+/**
+ * The S3 client of deliveries. A partner bucket named in another region answers 301 PermanentRedirect
+ * (or 400 with its region); the client follows it to the bucket's region instead of failing, so a
+ * bucket in any region works by name.
+ */
+export function deliveryS3Client(config: S3ClientConfig = {}): S3Client {
+  return new S3Client({ followRegionRedirects: true, ...config });
+}
 
 export interface SourceObject extends ObjectSummary {
   readonly etag: string;

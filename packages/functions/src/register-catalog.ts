@@ -209,6 +209,8 @@ export async function registerCatalog(
     partitionsAdded,
     partitionsDropped,
   });
+  // Renamed tables are named in full: a user looks for them under the name the docs promise.
+  if (plan.clashes.length > 0) log.warn('tables renamed because their names clash', { renamed: plan.clashes });
   return result;
 }
 

@@ -41,6 +41,14 @@ describe('data lake storage', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
   });
+  test('decision (issue 14): the lifecycle expires every export after exportRetentionDays, the newest included (docs/exports.md, "How long exports stay")', () => {
+    const buckets = Object.values(template().findResources('AWS::S3::Bucket')) as { Properties: { LifecycleConfiguration?: { Rules: Record<string, unknown>[] } } }[];
+    const exportRules = buckets.flatMap((b) => b.Properties.LifecycleConfiguration?.Rules ?? []).filter((r) => r.ExpirationInDays === 7);
+    expect(exportRules).toHaveLength(1);
+    // No prefix or tag filter: S3 cannot tell the current export from the others, so none is spared.
+    expect(exportRules[0]).not.toHaveProperty('Prefix');
+    expect(exportRules[0]).not.toHaveProperty('TagFilters');
+  });
 });
 
 describe('export pipeline', () => {

@@ -12,7 +12,9 @@ import { AWS_REGIONS } from './regions';
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]+$/;
 // RDS identifiers: a letter, then letters, digits and single hyphens, not ending with a hyphen.
-const DB_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/;
+// Lower case only: RDS stores identifiers in lower case and names them so in its events and ARNs, so
+// `Orders-DB` would never match an event nor an IAM resource.
+const DB_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
 
 /** An AWS region the CDK knows (aws-cdk-lib/region-info), so that `eu-west-9` fails. */
 const awsRegion = z.enum(AWS_REGIONS, expected('an AWS region such as eu-west-1')).meta({ id: 'awsRegion' });
@@ -42,7 +44,7 @@ export const deliverySchema = strict({
 }).meta({ description: "Copy each complete export into a partner's bucket." });
 
 export const databaseSchema = strict({
-  identifier: text(DB_IDENTIFIER, 'an RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter, not ending with a hyphen')
+  identifier: text(DB_IDENTIFIER, 'an RDS identifier in lower case, as RDS stores it: 1-63 lowercase letters, digits and single hyphens, starting with a letter, not ending with a hyphen')
     .meta({ description: 'DB instance identifier or Aurora cluster identifier.' }),
   kind: oneOf(['instance', 'cluster']).meta({ description: '`instance` for RDS, `cluster` for Aurora.' }),
   engine: oneOf(['postgres', 'mysql']),
@@ -135,7 +137,7 @@ export const federatedQuerySchema = strict({
 export const disasterRecoverySchema = strict({
   destinationRegions: list(awsRegion).min(1, { error: 'at least one destination region is required' })
     .meta({ description: 'Regions that receive a copy of every snapshot, each encrypted with a key of its own.' }),
-  databases: list(text(DB_IDENTIFIER, 'a database identifier of this stage'))
+  databases: list(text(DB_IDENTIFIER, 'a database identifier of this stage, in lower case'))
     .meta({ description: "Identifiers of the stage's databases whose snapshots are copied." }),
   keepLast: wholeNumber(1, 1000).optional().meta({ description: 'Keep the newest N copies in each region; 7 when maxAgeDays is not set either.' }),
   maxAgeDays: wholeNumber(1, 3650).optional().meta({ description: 'Keep copies younger than this many days.' }),

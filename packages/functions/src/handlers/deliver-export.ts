@@ -1,11 +1,10 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { copyObjects, DeliveryTarget, listObjects, verifyDelivery } from '../deliver-export';
+import { copyObjects, DeliveryTarget, deliveryS3Client, listObjects, verifyDelivery } from '../deliver-export';
 import { requiredEnv } from '../env';
 import { InvalidInputError } from '../errors';
 import { exportRootKey } from '../export-files';
 import { log } from '../log';
 
-const s3 = new S3Client({});
+const s3 = deliveryS3Client();
 
 interface ExportRef {
   readonly exportTaskIdentifier: string;
