@@ -1,4 +1,4 @@
-import { JsonFile, TextFile, javascript, typescript } from 'projen';
+import { JsonFile, ProjenrcFile, TextFile, javascript, typescript } from 'projen';
 import { optionalPeerDependency } from './projenrc/optional-peer';
 import { deliveryRepository, deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
 
@@ -109,8 +109,15 @@ new JsonFile(root, 'nx.json', {
   },
 });
 
+/** Packages are defined here, in the root's .projenrc.ts: their generated files' markers say so. */
+class RootProjenrc extends ProjenrcFile {
+  readonly filePath = '../../.projenrc.ts';
+  override preSynthesize(): void {}
+}
+
 /** Settings every package shares: strict TypeScript from the base config, Jest on swc, ESLint, no own install. */
 function workspacePackage<T extends typescript.TypeScriptProject>(project: T): T {
+  new RootProjenrc(project);
   // One `npm ci` at the root installs every package; projen must not run installs per package.
   project.tasks.tryFind('install')?.reset();
   project.tasks.tryFind('install:ci')?.reset();
@@ -137,6 +144,10 @@ function workspacePackage<T extends typescript.TypeScriptProject>(project: T): T
   // Nx runs build, test and lint as separate cached targets, so its `build` only compiles
   // (projen's own build task is locked and would run the tests too).
   project.package.setScript('build', 'projen compile');
+  // The AWS SDK warns, once per test file, that its releases after January 2027 need Node 22. The
+  // Lambdas run Node 24 and CI uses .nvmrc (24); on an older local Node, `npm test` says so once
+  // (scripts/run-tests.mjs), not 16 times. The variable is the SDK's own switch (@aws-sdk/core).
+  project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   project.testTask.reset('mkdir -p test-reports');
   project.testTask.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/jest-results.json');
   project.addTask('lint').spawn(project.tasks.tryFind('eslint')!);
@@ -295,15 +306,16 @@ new JsonFile(infra, 'cdk.json', {
     context: { '@aws-cdk/core:newStyleStackSynthesis': true },
   },
 });
-infra.addTask('synth', {
-  description: 'Synthesizes every stage into cdk.out and checks it with cdk-nag (no AWS credentials needed)',
-  exec: 'node lib/main.js',
-});
+// Synthesizes every stage into cdk.out and checks it with cdk-nag (no AWS credentials needed); a plain
+// script, so that a failed synth ends with its one-line error.
+infra.package.setScript('synth', 'node lib/main.js');
 infra.gitignore.exclude('cdk.out/');
 
 // Root scripts: the two commands of the README.
 root.testTask.reset('node scripts/run-tests.mjs');
-root.addTask('synth', { description: 'Synthesizes every stage with cdk-nag', exec: 'nx run infra:synth --outputStyle=static' });
+// `npm run synth`: build through Nx, then synthesize directly, so that a failed synth ends with its
+// one-line error (`synth failed: my.config.json: stages[0].region: ...`), not with npm's and Nx's reports.
+root.package.setScript('synth', 'nx run infra:build --outputStyle=static --verbose=false && node packages/infra/lib/main.js');
 root.addTask('lint', { exec: 'nx run-many -t lint --outputStyle=static' });
 root.addTask('query-input', {
   description: 'Prints the input that runs one scheduled query of a stage now: query-input <stage> <query> [--at <date-time>] (docs/scheduled-queries.md)',

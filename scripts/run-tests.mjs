@@ -10,6 +10,13 @@ const reportOf = (name) => join(packagesDir, name, 'test-reports', 'jest-results
 
 for (const name of packages) rmSync(reportOf(name), { force: true });
 
+// The packages' tests silence the AWS SDK's per-file Node version warning; say it once here instead.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  console.log(`note: Node ${process.versions.node}: the tests run, but AWS SDK releases after January 2027 and aws-local-stepfunctions `
+    + 'need Node 22 or later; CI and the Lambda functions use Node 24 (.nvmrc)');
+}
+
 const extraArgs = process.argv.slice(2);
 const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--outputStyle=static', ...extraArgs], {
   stdio: 'inherit',

@@ -35,11 +35,13 @@ describe('parseSnaplakeConfigText', () => {
     ['a trailing comma', '{\n  "project": "acme",\n}', 'my.config.json:3:1'],
     ['an unquoted field', '{ stages: ', 'my.config.json:1:3'],
     ['a file that ends too early', '{\n  "project": "acme",\n  "stages": [', 'my.config.json:3:14'],
+    ['a stray bracket (Node 20 gives no position for it)', '{\n  "project": "acme",\n  "stages": [}\n}', 'my.config.json:3:14'],
   ])('a JSON syntax error (%s) is reported by line and column', (_case, text, field) => {
     const error = errorOf(text);
     expect(error.field).toBe(field);
     expect(error.message).toMatch(new RegExp(`^${field}: invalid JSON: \\S`));
     expect(error.message).not.toContain('position');
+    expect(error.message).not.toContain('is not valid JSON');
   });
 
   test('an empty file says so', () => {

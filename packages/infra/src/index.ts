@@ -10,6 +10,7 @@ export * from './stacks/federated-query-stack';
 export * from './stacks/export-workflow';
 export * from './queries';
 export * from './next-steps';
+export * from './synth';
 export * from './stacks/scheduled-query-stack';
 export * from './stacks/github-oidc-stack';
 export * from './stacks/disaster-recovery-stack';

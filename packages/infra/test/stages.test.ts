@@ -72,6 +72,9 @@ describe('federated query', () => {
       Parameters: Match.objectLike({ LambdaFunctionName: 'orders-live', SubnetIds: 'subnet-0123abcd,subnet-4567ef01' }),
     });
     t.hasResourceProperties('AWS::Athena::DataCatalog', { Name: 'orders_live', Type: 'LAMBDA' });
+    // The README's first-deploy step: allow this output into the database's security group.
+    const [groupId] = Object.keys(t.findResources('AWS::EC2::SecurityGroup'));
+    t.hasOutput('*', { Value: { 'Fn::GetAtt': [groupId!, 'GroupId'] }, Description: Match.stringLikeRegexp('orders-live connector') });
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: ['data-analysts'],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction' }), Match.objectLike({ Action: 'athena:GetDataCatalog' })]) },

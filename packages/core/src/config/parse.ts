@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { jsonErrorOffset } from './json-position';
 import { SnaplakeConfig, snaplakeConfigSchema } from './schema';
 
 /**
@@ -44,12 +45,15 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
 }
 
-/** Line and column (from 1) of a `JSON.parse` error, which Node 20 gives only as a character offset. */
+/** Line and column (from 1) of a `JSON.parse` error, which Node 20 gives as a character offset, if at all. */
 function jsonSyntaxError(message: string, text: string): { line: number; column: number; problem: string } {
   const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : text.length;
+  const offset = jsonErrorOffset(text) ?? (position ? Number(position[1]) : text.length);
   const before = text.slice(0, offset).split('\n');
-  const problem = message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the file ends too early');
+  const problem = message
+    .replace(/\s*in JSON at position \d+.*$/, '')
+    .replace(/^(Unexpected token .*?), (\.\.\.)?".*" is not valid JSON$/s, '$1')
+    .replace(/^Unexpected end of JSON input$/, 'the file ends too early');
   return { line: before.length, column: before.at(-1)!.length + 1, problem };
 }
 

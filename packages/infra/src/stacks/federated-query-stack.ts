@@ -1,6 +1,6 @@
 import { AthenaRdsConnector, ConnectorEngine, DatabaseEndpoint, IAthenaRdsConnector } from '@snaplake/connector';
 import { FederatedQueryConfig } from '@snaplake/core';
-import { Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -35,6 +35,11 @@ export class FederatedQueryStack extends Stack {
         functionName: fq.functionName,
         catalogName: fq.catalogName,
         createVpcEndpoints: fq.createVpcEndpoints,
+      });
+      // After the first deploy, the database's security group must admit this one on the database port.
+      new CfnOutput(scopeOf, 'SecurityGroupId', {
+        value: connector.securityGroup.securityGroupId,
+        description: `Security group of the ${fq.functionName} connector: allow it into ${fq.host}'s security group on the database port`,
       });
       if (fq.analystsRoleArn) {
         const analysts = iam.Role.fromRoleArn(scopeOf, 'Analysts', fq.analystsRoleArn, { mutable: true });
