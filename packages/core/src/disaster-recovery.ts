@@ -31,7 +31,8 @@ export function copySnapshotIdentifier(sourceSnapshotIdentifier: string, sourceR
   }
   if (kind !== 'instance' && kind !== 'cluster') throw new SnaplakeError(`copySnapshotIdentifier: kind must be instance or cluster, got ${JSON.stringify(kind)}`);
   const rule = snapshotIdentifierKind(kind);
-  return assertMeetsConstraint(rule, derivedIdentifier([DR_COPY_PREFIX.slice(0, -1), sourceRegion, sourceSnapshotIdentifier], IDENTIFIER_CONSTRAINTS[rule].maxLength));
+  const id = derivedIdentifier([DR_COPY_PREFIX.slice(0, -1), sourceRegion, sourceSnapshotIdentifier], IDENTIFIER_CONSTRAINTS[rule].maxLength);
+  return assertMeetsConstraint(rule, id);
 }
 
 /**
