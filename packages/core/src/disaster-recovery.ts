@@ -8,6 +8,8 @@ export const DR_COPY_TAG = 'snaplake:dr-copy';
 export const DR_SOURCE_TAG = 'snaplake:dr-source';
 /** Every scheduled DR source snapshot's identifier starts with this (IAM policies match it). */
 export const DR_SOURCE_PREFIX = 'snaplake-dr-source-';
+/** Every copy's identifier starts with this (IAM policies match it; it also covers {@link DR_SOURCE_PREFIX}). */
+export const DR_COPY_PREFIX = 'snaplake-dr-';
 
 /** Snapshot identifiers: 255 characters for a DB snapshot, 63 for a DB cluster snapshot. */
 function snapshotIdentifierKind(kind: 'instance' | 'cluster') {
@@ -29,7 +31,8 @@ export function copySnapshotIdentifier(sourceSnapshotIdentifier: string, sourceR
   }
   if (kind !== 'instance' && kind !== 'cluster') throw new SnaplakeError(`copySnapshotIdentifier: kind must be instance or cluster, got ${JSON.stringify(kind)}`);
   const rule = snapshotIdentifierKind(kind);
-  return assertMeetsConstraint(rule, derivedIdentifier(['snaplake-dr', sourceRegion, sourceSnapshotIdentifier], IDENTIFIER_CONSTRAINTS[rule].maxLength));
+  const id = derivedIdentifier([DR_COPY_PREFIX.slice(0, -1), sourceRegion, sourceSnapshotIdentifier], IDENTIFIER_CONSTRAINTS[rule].maxLength);
+  return assertMeetsConstraint(rule, id);
 }
 
 /**

@@ -1,4 +1,7 @@
-import { EXPORT_METRICS, RECOVERY_POINT_METRICS, SCHEDULED_QUERY_METRICS, SNAPLAKE_METRICS, TRANSIENT_AWS_ERRORS, WORKFLOW_ERRORS } from '@snaplake/core';
+import {
+  DR_COPY_PREFIX, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, EXECUTION_TAG, EXPORT_METRICS, RECOVERY_POINT_METRICS, SCHEDULED_QUERY_METRICS, SNAPLAKE_METRICS,
+  TEMPORARY_PREFIX, TEMPORARY_TAG, TRANSIENT_AWS_ERRORS, WORKFLOW_ERRORS,
+} from '@snaplake/core';
 import { Template } from 'aws-cdk-lib/assertions';
 import { definitionOf } from './local-workflow';
 import { synthesized } from './synthesized';
@@ -43,4 +46,23 @@ test('alarms on snaplake metrics watch a namespace and name the functions emit',
   const namespaces = new Set(app.stacks.flatMap((stack) => Object.values(stack.template.Resources ?? {})
     .map((r: any) => r.Properties?.Environment?.Variables?.METRICS_NAMESPACE).filter(Boolean)));
   for (const alarm of alarms) expect(namespaces).toContain(alarm.Properties.Namespace);
+});
+
+/** Every IAM statement of the app's templates. */
+const statements = app.stacks.flatMap((stack) => Object.values<any>(stack.template.Resources ?? {})
+  .filter((r) => r.Type === 'AWS::IAM::Policy')
+  .flatMap((r) => r.Properties.PolicyDocument.Statement as any[]));
+
+test('IAM conditions on resource tags name the tags the functions write (core\'s tag keys)', () => {
+  const tagKeys = statements.flatMap((s) => Object.values<any>(s.Condition ?? {}).flatMap((c) => Object.keys(c)))
+    .filter((key) => key.startsWith('aws:ResourceTag/')).map((key) => key.slice('aws:ResourceTag/'.length));
+  expect(tagKeys.length).toBeGreaterThan(0);
+  expect(tagKeys.filter((key) => ![DR_COPY_TAG, DR_SOURCE_TAG, TEMPORARY_TAG, EXECUTION_TAG].includes(key))).toEqual([]);
+});
+
+test('RDS resources of snaplake\'s own snapshots and clusters are matched by the prefixes core names them with', () => {
+  const named = statements.flatMap((s) => [s.Resource].flat())
+    .map((resource) => JSON.stringify(resource).match(/:(?:snapshot|cluster-snapshot|cluster):(snaplake[^"*]*)\*/)?.[1])
+    .filter((prefix): prefix is string => prefix !== undefined);
+  expect(new Set(named)).toEqual(new Set([DR_COPY_PREFIX, DR_SOURCE_PREFIX, TEMPORARY_PREFIX]));
 });

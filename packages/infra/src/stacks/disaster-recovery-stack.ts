@@ -1,4 +1,7 @@
-import { DatabaseConfig, DisasterRecoveryConfig, RECOVERY_POINT_METRICS, SNAPSHOT_CREATED_EVENT_IDS, WORKFLOW_ERRORS } from '@snaplake/core';
+import {
+  DatabaseConfig, DisasterRecoveryConfig, DR_COPY_PREFIX, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG,
+  RECOVERY_POINT_METRICS, SNAPSHOT_CREATED_EVENT_IDS, WORKFLOW_ERRORS,
+} from '@snaplake/core';
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -79,7 +82,7 @@ export class DisasterRecoveryStack extends Stack {
       kmsKeyArn: `arn:${this.partition}:kms:${region}:${this.account}:${drKeyAlias(props.project, props.stageName)}`,
     }));
     const dbArns = (region: string) => databases.map((db) => rds(region, db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`));
-    const copyArns = (region: string) => [rds(region, 'snapshot:snaplake-dr-*'), rds(region, 'cluster-snapshot:snaplake-dr-*')];
+    const copyArns = (region: string) => [rds(region, `snapshot:${DR_COPY_PREFIX}*`), rds(region, `cluster-snapshot:${DR_COPY_PREFIX}*`)];
     const everyDestination = (fn: (region: string) => string[]) => config.destinationRegions.flatMap(fn);
 
     const plan = new SnaplakeFunction(this, 'PlanCopies', {
@@ -92,7 +95,7 @@ export class DisasterRecoveryStack extends Stack {
       resources: [rds(this.region, 'snapshot:*'), rds(this.region, 'cluster-snapshot:*')],
     }));
     if (config.snapshotSchedule) {
-      const sourceSnapshots = [rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')];
+      const sourceSnapshots = [rds(this.region, `snapshot:${DR_SOURCE_PREFIX}*`), rds(this.region, `cluster-snapshot:${DR_SOURCE_PREFIX}*`)];
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot'],
         resources: [...dbArns(this.region), ...sourceSnapshots],
@@ -102,8 +105,8 @@ export class DisasterRecoveryStack extends Stack {
       // Once copied, the source snapshot is deleted: only snaplake-dr-source-* carrying the snaplake:dr-source tag.
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
-        resources: [rds(this.region, 'snapshot:snaplake-dr-source-*'), rds(this.region, 'cluster-snapshot:snaplake-dr-source-*')],
-        conditions: { StringEquals: { 'aws:ResourceTag/snaplake:dr-source': 'true' } },
+        resources: [rds(this.region, `snapshot:${DR_SOURCE_PREFIX}*`), rds(this.region, `cluster-snapshot:${DR_SOURCE_PREFIX}*`)],
+        conditions: { StringEquals: { [`aws:ResourceTag/${DR_SOURCE_TAG}`]: 'true' } },
       }));
     }
 
@@ -149,7 +152,7 @@ export class DisasterRecoveryStack extends Stack {
     prune.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
       resources: everyDestination(copyArns),
-      conditions: { StringEquals: { 'aws:ResourceTag/snaplake:dr-copy': 'true' } },
+      conditions: { StringEquals: { [`aws:ResourceTag/${DR_COPY_TAG}`]: 'true' } },
     }));
 
     const report = new SnaplakeFunction(this, 'ReportRecoveryPoints', {
@@ -166,19 +169,19 @@ export class DisasterRecoveryStack extends Stack {
     // Each role acknowledges exactly the wildcards it holds.
     const rdsWildcards = (regions: readonly string[], resources: readonly string[]) => regions.flatMap((region) => resources.map((resource) => ({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${this.account}:${resource}]`,
-      reason: resource.includes('snaplake-dr')
+      reason: resource.includes(DR_COPY_PREFIX)
         ? 'Copies (and scheduled source snapshots) are named snaplake-dr-* per snapshot; deleting one also requires the snaplake:dr-copy tag.'
         : 'Snapshot names are made by RDS at snapshot time; access is limited to snapshots of this account in these regions.',
     })));
     const anySnapshot = ['snapshot:*', 'cluster-snapshot:*'];
-    const copies = ['snapshot:snaplake-dr-*', 'cluster-snapshot:snaplake-dr-*'];
+    const copies = [`snapshot:${DR_COPY_PREFIX}*`, `cluster-snapshot:${DR_COPY_PREFIX}*`];
     const keyByAlias = config.destinationRegions.map((region) => ({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${region}:${this.account}:key/*]`,
       reason: 'The copy key is found by its alias (kms:ResourceAliases condition), so its id need not be copied by hand.',
     }));
     Validations.of(plan.role).acknowledge(
       ...rdsWildcards([this.region], anySnapshot),
-      ...(config.snapshotSchedule ? rdsWildcards([this.region], ['snapshot:snaplake-dr-source-*', 'cluster-snapshot:snaplake-dr-source-*']) : []),
+      ...(config.snapshotSchedule ? rdsWildcards([this.region], [`snapshot:${DR_SOURCE_PREFIX}*`, `cluster-snapshot:${DR_SOURCE_PREFIX}*`]) : []),
     );
     Validations.of(copy.role).acknowledge(
       ...rdsWildcards([this.region], anySnapshot), ...rdsWildcards(config.destinationRegions, copies), ...keyByAlias,
@@ -361,7 +364,7 @@ export class DisasterRecoveryStack extends Stack {
     const deleteSource = invokeFunction(this, 'Delete source snapshot', fns.plan, { 'deleteSource.$': '$.plan.snapshot' }, '$.sourceDeleted')
       .addCatch(notifyFailure, catchAll);
     const afterCopies = new sfn.Choice(this, 'Source made for copying?')
-      .when(sfn.Condition.stringMatches('$.plan.snapshot.identifier', 'snaplake-dr-source-*'), deleteSource.next(copied))
+      .when(sfn.Condition.stringMatches('$.plan.snapshot.identifier', `${DR_SOURCE_PREFIX}*`), deleteSource.next(copied))
       .otherwise(copied);
     const creating = sfn.Condition.stringEquals('$.plan.snapshot.status', 'creating');
     return readRequest.next(planCopies).next(new sfn.Choice(this, 'Snapshot ready?')

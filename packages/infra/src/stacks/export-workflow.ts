@@ -1,5 +1,6 @@
 import {
-  CatalogMode, DatabaseConfig, deliveryDestinationArns, ExportPrice, metricNamespace, partnerPolicies, ServerlessV1RestoreConfig, WORKFLOW_ERRORS,
+  CatalogMode, DatabaseConfig, deliveryDestinationArns, ExportPrice, metricNamespace, partnerPolicies, ServerlessV1RestoreConfig,
+  TEMPORARY_PREFIX, TEMPORARY_TAG, WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -246,7 +247,7 @@ export class ExportWorkflow extends Construct {
         }),
       },
     });
-    const temporary = [rds('cluster:snaplake-tmp-*'), rds('cluster-snapshot:snaplake-tmp-*')];
+    const temporary = [rds(`cluster:${TEMPORARY_PREFIX}*`), rds(`cluster-snapshot:${TEMPORARY_PREFIX}*`)];
     // RestoreDBClusterFromSnapshot authorizes the new cluster, the snapshot, the subnet group, and the cluster parameter
     // group and option group it gets (the engine's defaults: default.* and default:*), per the Service Authorization Reference.
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -261,7 +262,7 @@ export class ExportWorkflow extends Construct {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot'],
       resources: temporary,
-      conditions: { StringEquals: { 'aws:ResourceTag/snaplake:temporary': 'true' } },
+      conditions: { StringEquals: { [`aws:ResourceTag/${TEMPORARY_TAG}`]: 'true' } },
     }));
     if (restore.kmsKeyArn) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [restore.kmsKeyArn] }));
     Validations.of(fn.role).acknowledge(...[...temporary, rds('cluster-snapshot:*'), rds('cluster-pg:default.*'), rds('og:default:*')].map((arn) => ({
@@ -289,14 +290,14 @@ export class ExportWorkflow extends Construct {
     }));
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot'],
-      resources: [rds('cluster:snaplake-tmp-*'), rds('cluster-snapshot:snaplake-tmp-*')],
-      conditions: { StringEquals: { 'aws:ResourceTag/snaplake:temporary': 'true' } },
+      resources: [rds(`cluster:${TEMPORARY_PREFIX}*`), rds(`cluster-snapshot:${TEMPORARY_PREFIX}*`)],
+      conditions: { StringEquals: { [`aws:ResourceTag/${TEMPORARY_TAG}`]: 'true' } },
     }));
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['states:DescribeExecution'],
       resources: [`arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${name}:*`],
     }));
-    Validations.of(fn.role).acknowledge(...['cluster:*', 'cluster-snapshot:*', 'cluster:snaplake-tmp-*', 'cluster-snapshot:snaplake-tmp-*'].map((resource) => ({
+    Validations.of(fn.role).acknowledge(...['cluster:*', 'cluster-snapshot:*', `cluster:${TEMPORARY_PREFIX}*`, `cluster-snapshot:${TEMPORARY_PREFIX}*`].map((resource) => ({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${stack.region}:${stack.account}:${resource}]`,
       reason: 'The sweeper lists clusters and snapshots to find temporary ones; it can delete only snaplake-tmp-* resources tagged snaplake:temporary.',
     })), {
