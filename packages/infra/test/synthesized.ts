@@ -2,7 +2,7 @@
 // `synthesized('minimal').template('Dev/ExportPipeline')`. A fixture app is a folder of
 // test/fixtures with a `snaplake.config.json` and, optionally, a `queries` folder: the tests never read
 // the example config or queries, which a user replaces. See test/fixtures/README.md.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -94,6 +94,11 @@ export function synthesized(name: string): SynthesizedApp {
     loaded.set(name, app);
   }
   return app;
+}
+
+/** The names of every fixture app (the folders of test/fixtures with a config). */
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES_DIR).filter((name) => existsSync(fixtureConfigPath(name))).sort();
 }
 
 /** The path of a fixture app's config file. */
