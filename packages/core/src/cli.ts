@@ -7,12 +7,13 @@ import { CliCommand, CliIo, EXIT, UsageError } from './cli/command';
 import { ddlCommand } from './cli/ddl';
 import { duckdbCommand } from './cli/duckdb';
 import { partnerPolicyCommand } from './cli/partner-policy';
+import { statusCommand } from './cli/status';
 import { SnaplakeError } from './errors';
 
 export { CliCommand, CliIo, EXIT } from './cli/command';
 
 /** Every command, in the order `snaplake --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [ddlCommand, duckdbCommand, partnerPolicyCommand];
+export const COMMANDS: readonly CliCommand[] = [ddlCommand, duckdbCommand, partnerPolicyCommand, statusCommand];
 
 const EXIT_CODES = `exit codes: ${EXIT.ok} done; ${EXIT.failed} an input file or value is wrong, or nothing to print (the message names the file); `
   + `${EXIT.usage} a wrong command line`;

@@ -143,3 +143,11 @@ test('npx snaplake runs the committed, executable bin shim, which loads the buil
   expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
   expect(text).toContain("require('../lib/cli.js')");
 });
+
+describe('snaplake status', () => {
+  test('points to snaplake-status, which reads AWS (core has no AWS SDK), with a usage exit code', () => {
+    const result = run('status', '--stack', 'lake-prod-export-pipeline');
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/npx snaplake-status --stack <project>-<stage>-export-pipeline/);
+  });
+});
