@@ -49,6 +49,7 @@ describe('snaplake duckdb --into', () => {
     expect(progress[0]).toMatch(new RegExp(`^\\[1/${progress.length}\\] shop\\.orders: 1,600 rows from 3 files \\(\\d+\\.\\d s\\)$`));
     expect(progress).toContainEqual(expect.stringMatching(/^\[\d\/\d\] shop\.empty_table: 0 rows from 0 files/));
     expect(progress).toContainEqual(expect.stringMatching(/^\[\d\/\d\] shop\.order: 2 rows from 2 files/));
+    expect(progress).toContainEqual(expect.stringMatching(/^\[\d\/\d\] shop\.order_lines_[0-9a-f]{6}: 1 row from 1 file \(/));
     expect(first.err.at(-1)).toMatch(new RegExp(`: ${progress.length} tables of export ${PG_ID}, \\d+ skipped, in \\d+\\.\\d s$`));
     // Running again replaces the tables; the file holds tables (a copy), not views over the export.
     expect((await runDuckdb([pgRoot, '--into', file])).code).toBe(0);

@@ -132,9 +132,15 @@ async function materialize(
     const count = await connection.runAndReadAll(`SELECT count(*) FROM ${qualifiedName(table)}`);
     done++;
     const seconds = ((now() - tableStarted) / 1000).toFixed(1);
-    io.err(`[${done}/${plan.tables.length}] ${table.schema}.${table.name}: ${Number(count.getRows()[0]![0]).toLocaleString('en-US')} rows from ${table.files} files (${seconds} s)`);
+    const rows = Number(count.getRows()[0]![0]);
+    io.err(`[${done}/${plan.tables.length}] ${table.schema}.${table.name}: ${counted(rows, 'row')} from ${counted(table.files, 'file')} (${seconds} s)`);
   }
   io.err(`${into}: ${plan.tables.length} tables of export ${plan.exportInfo.exportTaskIdentifier}, ${plan.skipped.length} skipped, in ${((now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** `1 row`, `1,600 rows`. */
+function counted(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Runs one DuckDB call; its error becomes a one-line message naming what was being done. */
