@@ -62,6 +62,14 @@ test('property: any value anywhere in a config parses or fails with a ConfigErro
   fc.assert(fc.property(fc.constantFrom(...allPaths), anyValue, (path, value) => parsesOrNamesTheField(replaced(path, value))), { numRuns: 10_000 });
 });
 
+test('an object without a prototype where a list belongs is named, not a TypeError (zod throws on its length)', () => {
+  const notAList = { length: Object.create(null) };
+  expect(() => parseSnaplakeConfig(replaced(['stages'], notAList))).toThrow(ConfigError);
+  expect(() => parseSnaplakeConfig(replaced(['stages'], notAList))).toThrow(/^stages: /);
+  expect(() => parseSnaplakeConfig(replaced(['stages', 0, 'disasterRecovery', 'destinationRegions'], notAList)))
+    .toThrow(/^stages\[0\]\.disasterRecovery\.destinationRegions: /);
+});
+
 test('property: arbitrary JSON as a whole config fails with a ConfigError', () => {
   fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (raw) => parsesOrNamesTheField(raw)), { numRuns: 2_000 });
 });

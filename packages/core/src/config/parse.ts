@@ -9,11 +9,30 @@ import { SnaplakeConfig, snaplakeConfigSchema } from './schema';
  * is named with the closest known one (`stages[0].exportRetentionDay: unknown field; did you mean ...`).
  */
 export function parseSnaplakeConfig(raw: unknown): SnaplakeConfig {
-  const result = snaplakeConfigSchema.safeParse(raw);
+  const result = checkedAgainstSchema(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path: PropertyKey[] = issue.code === 'unrecognized_keys' ? [...issue.path, String(issue.keys[0])] : issue.path;
   throw new ConfigError(fieldPath(path), issue.message);
+}
+
+/**
+ * zod throws a TypeError, instead of reporting an issue, on a value JSON cannot hold where it checks a
+ * length (an object without a prototype in place of a list). Such a value is checked again as the JSON
+ * it stands for, so the error still names the field.
+ */
+function checkedAgainstSchema(raw: unknown) {
+  try {
+    return snaplakeConfigSchema.safeParse(raw);
+  } catch {
+    let asJson: unknown;
+    try {
+      asJson = JSON.parse(JSON.stringify(raw) ?? 'null');
+    } catch {
+      throw new ConfigError('config', 'the configuration is not JSON data (objects, arrays, strings, numbers, booleans and null)');
+    }
+    return snaplakeConfigSchema.safeParse(asJson);
+  }
 }
 
 /**
