@@ -3,7 +3,6 @@ import {
   BatchCreatePartitionCommand,
   BatchDeletePartitionCommand,
   ConcurrentModificationException,
-  CreateDatabaseCommand,
   CreateTableCommand,
   GetPartitionsCommand,
   GetTableCommand,
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { registerCatalog } from '../src';
+import { answerAsEmptyCatalog } from './glue-mock';
 import { LocalS3, startLocalS3 } from './local-s3';
 
 const bucket = 'snaplake-exports';
@@ -49,14 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s3.stop());
 beforeEach(() => {
-  glue.reset();
-  glue.on(CreateDatabaseCommand).resolves({});
-  glue.on(GetTablesCommand).resolves({ TableList: [] });
-  glue.on(CreateTableCommand).resolves({});
-  glue.on(UpdateTableCommand).resolves({});
-  glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
-  glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
-  glue.on(BatchDeletePartitionCommand).resolves({ Errors: [] });
+  answerAsEmptyCatalog(glue);
 });
 const created = () => glue.commandCalls(CreateTableCommand).map((c) => c.args[0].input.TableInput!);
 

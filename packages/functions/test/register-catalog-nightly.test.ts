@@ -2,7 +2,6 @@
 // Its Glue calls are what bench/catalog.mjs counts: no GetPartitions (the current table records the
 // history's partitions) and no history UpdateTable while the schema stays the same.
 import {
-  BatchCreatePartitionCommand,
   BatchDeletePartitionCommand,
   CreateDatabaseCommand,
   CreateTableCommand,
@@ -16,6 +15,7 @@ import {
 import { HISTORY_PARTITIONS_PARAMETER, historyPartitionsParameter, readHistoryPartitions } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { registerCatalog } from '../src';
+import { answerAsEmptyCatalog } from './glue-mock';
 import { LocalS3, startLocalS3 } from './local-s3';
 
 const bucket = 'snaplake-exports';
@@ -47,14 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s3.stop());
 beforeEach(() => {
-  glue.reset();
-  glue.on(CreateDatabaseCommand).resolves({});
-  glue.on(GetTablesCommand).resolves({ TableList: [] });
-  glue.on(CreateTableCommand).resolves({});
-  glue.on(UpdateTableCommand).resolves({});
-  glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
-  glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
-  glue.on(BatchDeletePartitionCommand).resolves({ Errors: [] });
+  answerAsEmptyCatalog(glue);
 });
 
 /** The tables as Glue holds them after a first export on the 20th, with an old partition recorded too. */

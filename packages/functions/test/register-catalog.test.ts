@@ -14,6 +14,7 @@ import {
 import { readHistoryPartitions } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CatalogRefusedError, registerCatalog } from '../src';
+import { answerAsEmptyCatalog } from './glue-mock';
 import { LocalS3, startLocalS3 } from './local-s3';
 
 const bucket = 'snaplake-exports';
@@ -60,14 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s3.stop());
 beforeEach(() => {
-  glue.reset();
-  glue.on(CreateDatabaseCommand).resolves({});
-  glue.on(GetTablesCommand).resolves({ TableList: [] });
-  glue.on(CreateTableCommand).resolves({});
-  glue.on(UpdateTableCommand).resolves({});
-  glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
-  glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
-  glue.on(BatchDeletePartitionCommand).resolves({ Errors: [] });
+  answerAsEmptyCatalog(glue);
   glue.on(DeleteTableCommand).resolves({});
 });
 
