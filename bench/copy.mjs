@@ -3,7 +3,9 @@
 // answers a CopyObject in tens of milliseconds), with snaplake's copy engine and with
 // `aws s3 cp --recursive` at its default settings, alternately, 3 runs each. Reports the medians,
 // objects/s and the ratio. Target: the engine at least 2x the AWS CLI.
-// Usage: node bench/copy.mjs [--objects 2000] [--latency 30] [--runs 3] [--concurrency 32]
+// The proxy spreads requests over `--servers` s3rver processes sharing one directory (default 2, one per
+// core here): one s3rver process handles about 350 requests/s, which would otherwise cap the engine.
+// Usage: node bench/copy.mjs [--objects 2000] [--latency 30] [--runs 3] [--concurrency 32] [--servers 2]
 // Needs the AWS CLI (`aws` on the PATH: pip's awscli or Debian's) for the comparison; without it only
 // the engine is measured.
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,6 +22,7 @@ const count = option('objects', 2000);
 const latencyMs = process.argv.includes('--latency') ? Number(process.argv[process.argv.indexOf('--latency') + 1]) : 30;
 const runs = option('runs', 3);
 const concurrency = option('concurrency', 32);
+const serverCount = option('servers', 2);
 const awsCli = ['aws', '/usr/bin/aws'].find((cli) => spawnSync(cli, ['--version']).status === 0);
 
 /** Starts a process that prints the port it listens on, and returns the port. */
@@ -40,8 +43,11 @@ const serverScript = `
   new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(directory)}, allowMismatchedSignatures: true,
     configureBuckets: ${JSON.stringify(buckets.map((name) => ({ name })))} })
     .run().then((address) => console.log(address.port));`;
-const server = await startProcess(['--openssl-legacy-provider', '-e', serverScript]);
-const proxy = await startProcess([new URL('latency-proxy.mjs', import.meta.url).pathname, String(server.port), String(latencyMs)]);
+// One process first, so that the buckets exist before the others start on the same directory.
+const servers = [await startProcess(['--openssl-legacy-provider', '-e', serverScript])];
+while (servers.length < serverCount) servers.push(await startProcess(['--openssl-legacy-provider', '-e', serverScript]));
+const server = servers[0];
+const proxy = await startProcess([new URL('latency-proxy.mjs', import.meta.url).pathname, String(latencyMs), ...servers.map((s) => String(s.port))]);
 const endpoint = `http://127.0.0.1:${proxy.port}`;
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const s3 = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
@@ -89,7 +95,7 @@ try {
   const engineRate = count / median(engineSeconds);
   const cliRate = awsCli ? count / median(cliSeconds) : undefined;
   report('copy', {
-    objects: count, objectKB: 64, latencyMs, runs, engineConcurrency: concurrency,
+    objects: count, objectKB: 64, latencyMs, runs, engineConcurrency: concurrency, servers: serverCount,
     engineSeconds: engineSeconds.map((s) => Number(s.toFixed(2))), engineObjectsPerSecond: Math.round(engineRate),
     awsCli: awsCli ? spawnSync(awsCli, ['--version']).stdout.toString().trim() || spawnSync(awsCli, ['--version']).stderr.toString().trim() : 'not installed',
     cliSeconds: cliSeconds.map((s) => Number(s.toFixed(2))), cliObjectsPerSecond: cliRate === undefined ? null : Math.round(cliRate),
@@ -100,6 +106,6 @@ try {
   s3.destroy();
   direct.destroy();
   proxy.child.kill();
-  server.child.kill();
+  for (const { child } of servers) child.kill();
   rmSync(directory, { recursive: true, force: true });
 }
