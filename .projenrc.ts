@@ -303,6 +303,9 @@ infra.jest!.config.setupFiles = ['<rootDir>/test/setup.ts'];
 // Each fixture app is synthesized once per run and shared by the test files (test/synthesized.ts).
 infra.jest!.config.globalSetup = '<rootDir>/test/global-setup.ts';
 infra.jest!.config.globalTeardown = '<rootDir>/test/global-teardown.ts';
+// One Jest worker per core: infra's test files read the shared synthesized apps and are CPU-bound, and
+// Jest's default (cores - 1) runs them one file at a time on a 2-core machine.
+infra.jest!.config.maxWorkers = '100%';
 new JsonFile(infra, 'cdk.json', {
   obj: {
     app: 'node lib/main.js',
