@@ -11,6 +11,9 @@ export const TRANSIENT_ERRORS = [
   ...TRANSIENT_AWS_ERRORS,
 ];
 
+/** Catches every error of a step into `$.error` (`Error` and `Cause`), for the workflow's failure path. */
+export const CATCH_ALL: sfn.CatchProps = { errors: ['States.ALL'], resultPath: '$.error' };
+
 /** The task input: JSONPath fields, or a path passed as it is (`"Parameters": "$.x"` is not valid ASL). */
 export type TaskInputFields = Record<string, unknown> | { path: string };
 
