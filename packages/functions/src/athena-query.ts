@@ -2,14 +2,13 @@ import {
   AthenaClient,
   ColumnInfo,
   GetQueryExecutionCommand,
-  GetQueryResultsCommand,
+  paginateGetQueryResults,
   QueryExecution,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { pollDelaySeconds, WORKFLOW_ERRORS } from '@snaplake/core';
-import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
-import { withRetries } from './retry';
+import { InvalidInputError, WorkflowError } from './errors';
 
 export interface QueryRequest {
   readonly sql: string;
@@ -57,13 +56,13 @@ export class QueryTimeoutError extends WorkflowError {
   }
 }
 
-/** Starts a query (idempotent by its token); throttling is retried with jitter. */
+/** Starts a query (idempotent by its token); the SDK retries throttling (aws-clients.ts). */
 export async function startQuery(athena: AthenaClient, request: QueryRequest): Promise<string> {
   if (typeof request?.sql !== 'string' || request.sql.trim() === '') throw new InvalidInputError('startQuery: sql is empty');
   if (typeof request.clientRequestToken !== 'string' || request.clientRequestToken.length < 32 || request.clientRequestToken.length > 128) {
     throw new InvalidInputError('startQuery: clientRequestToken must be 32-128 characters');
   }
-  const started = await withRetries(() => athena.send(new StartQueryExecutionCommand({
+  const started = await athena.send(new StartQueryExecutionCommand({
     QueryString: request.sql,
     QueryExecutionContext: { Catalog: request.catalog ?? 'AwsDataCatalog', Database: request.database },
     WorkGroup: request.workgroup,
@@ -73,7 +72,7 @@ export async function startQuery(athena: AthenaClient, request: QueryRequest): P
       OutputLocation: request.outputLocation,
       EncryptionConfiguration: request.kmsKeyArn ? { EncryptionOption: 'SSE_KMS', KmsKey: request.kmsKeyArn } : { EncryptionOption: 'SSE_S3' },
     } : undefined,
-  })), { isRetryable: isAthenaThrottling });
+  }));
   if (!started.QueryExecutionId) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, 'StartQueryExecution returned no QueryExecutionId');
   return started.QueryExecutionId;
 }
@@ -81,8 +80,7 @@ export async function startQuery(athena: AthenaClient, request: QueryRequest): P
 /** The state of a query, with what a caller needs to decide: retry, wait, or report. */
 export async function checkQuery(athena: AthenaClient, queryExecutionId: string): Promise<QueryStatus> {
   if (typeof queryExecutionId !== 'string' || queryExecutionId === '') throw new InvalidInputError('checkQuery: queryExecutionId is missing');
-  const request = new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId });
-  const response = await withRetries(() => athena.send(request), { isRetryable: isAthenaThrottling });
+  const response = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }));
   return statusOf(queryExecutionId, response.QueryExecution);
 }
 
@@ -136,11 +134,8 @@ export type QueryValue = string | number | boolean | null;
 export async function getQueryResults(athena: AthenaClient, queryExecutionId: string): Promise<Record<string, QueryValue>[]> {
   const rows: Record<string, QueryValue>[] = [];
   let columns: ColumnInfo[] | undefined;
-  let token: string | undefined;
   let first = true;
-  do {
-    const request = new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, NextToken: token, MaxResults: 1000 });
-    const page = await withRetries(() => athena.send(request), { isRetryable: isAthenaThrottling });
+  for await (const page of paginateGetQueryResults({ client: athena, pageSize: 1000 }, { QueryExecutionId: queryExecutionId })) {
     columns ??= page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
     const data = page.ResultSet?.Rows ?? [];
     // The first row of the first page of a SELECT repeats the column names.
@@ -153,8 +148,7 @@ export async function getQueryResults(athena: AthenaClient, queryExecutionId: st
       });
       rows.push(record);
     }
-    token = page.NextToken;
-  } while (token);
+  }
   return rows;
 }
 
@@ -233,12 +227,6 @@ function statusOf(id: string, execution: QueryExecution | undefined): QueryStatu
     outputLocation: execution?.ResultConfiguration?.OutputLocation ?? '',
     submittedAt: execution?.Status?.SubmissionDateTime?.toISOString(),
   };
-}
-
-function isAthenaThrottling(error: unknown): boolean {
-  const name = awsErrorName(error);
-  return name === 'TooManyRequestsException' || name === 'ThrottlingException'
-    || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 500 || name === 'InternalServerException';
 }
 
 function isHeaderRow(data: { VarCharValue?: string }[], columns: ColumnInfo[]): boolean {

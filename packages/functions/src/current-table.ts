@@ -1,4 +1,4 @@
-import { CreateTableCommand, GetTableCommand, GlueClient, Table, UpdateTableCommand } from '@aws-sdk/client-glue';
+import { CreateTableCommand, GlueClient, Table, UpdateTableCommand } from '@aws-sdk/client-glue';
 import {
   ExportVersion,
   GlueTableInput,
@@ -9,10 +9,8 @@ import {
   shouldSwitchCurrentTable,
 } from '@snaplake/core';
 import { awsErrorName } from './errors';
-import { isRetryableAwsError, withRetries } from './retry';
-
-export const CONCURRENT_CHANGE = 'ConcurrentModificationException';
-export const MAX_CONCURRENT_RETRIES = 5;
+import { getTable, MAX_CONCURRENT_RETRIES } from './glue-catalog';
+import { CONCURRENT_MODIFICATION, retryConcurrentModification } from './retry';
 
 /** The history partitions to record on a current table, given the record it has (undefined: none). */
 export type HistoryRecord = (recorded: HistoryPartition[] | undefined) => HistoryPartition[];
@@ -35,7 +33,7 @@ export async function writeCurrentTable(
     if (!current) {
       try {
         const create = new CreateTableCommand({ DatabaseName: database, TableInput: withParameters(input, partitions) as never });
-        await withRetries(() => glue.send(create));
+        await retryConcurrentModification(() => glue.send(create));
         return true;
       } catch (error) {
         if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
@@ -50,21 +48,12 @@ export async function writeCurrentTable(
       const update = new UpdateTableCommand({
         DatabaseName: database, TableInput: tableInput as never, VersionId: current.VersionId, SkipArchive: true,
       });
-      await withRetries(() => glue.send(update), { isRetryable: (e) => awsErrorName(e) !== CONCURRENT_CHANGE && isRetryableAwsError(e) });
+      await glue.send(update);
       return switching;
     } catch (error) {
-      if (awsErrorName(error) !== CONCURRENT_CHANGE || attempt >= MAX_CONCURRENT_RETRIES) throw error;
+      if (awsErrorName(error) !== CONCURRENT_MODIFICATION || attempt >= MAX_CONCURRENT_RETRIES) throw error;
       current = await getTable(glue, database, input.Name);
     }
-  }
-}
-
-export async function getTable(glue: GlueClient, database: string, name: string): Promise<Table | undefined> {
-  try {
-    return (await withRetries(() => glue.send(new GetTableCommand({ DatabaseName: database, Name: name })))).Table;
-  } catch (error) {
-    if (awsErrorName(error) === 'EntityNotFoundException') return undefined;
-    throw error;
   }
 }
 

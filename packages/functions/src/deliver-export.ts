@@ -4,15 +4,16 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   S3Client,
   S3ClientConfig,
+  paginateListObjectsV2,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { copyPartRanges, deliveredKey, MAX_SINGLE_COPY_BYTES, missingObjects, ObjectSummary, WORKFLOW_ERRORS } from '@snaplake/core';
+import { clientConfig } from './aws-clients';
+import { mapWithConcurrency } from './concurrency';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
-import { mapWithConcurrency, RetryOptions, withRetries } from './retry';
 
 /**
  * The S3 client of deliveries. A partner bucket named in another region answers 301 PermanentRedirect
@@ -20,7 +21,7 @@ import { mapWithConcurrency, RetryOptions, withRetries } from './retry';
  * bucket in any region works by name.
  */
 export function deliveryS3Client(config: S3ClientConfig = {}): S3Client {
-  return new S3Client({ followRegionRedirects: true, ...config });
+  return new S3Client(clientConfig({ followRegionRedirects: true, ...config }));
 }
 
 export interface SourceObject extends ObjectSummary {
@@ -44,7 +45,6 @@ export interface CopyOptions {
   readonly multipartThreshold?: number;
   /** @default 512 MiB */
   readonly partSize?: number;
-  readonly retry?: RetryOptions;
   /**
    * How to find objects already delivered: `list` the destination prefix once (a whole delivery), or
    * `head` each object (a batch of a large delivery, where listing everything per batch would cost more).
@@ -71,14 +71,11 @@ export class DeliveryIncompleteError extends WorkflowError {
 const SOURCE_ETAG = 'snaplake-source-etag';
 
 /** Every object under a prefix, with size and ETag. */
-export async function listObjects(s3: S3Client, bucket: string, prefix: string, retry?: RetryOptions): Promise<SourceObject[]> {
+export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<SourceObject[]> {
   const objects: SourceObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withRetries(() => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), retry);
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     for (const o of page.Contents ?? []) objects.push({ key: o.Key ?? '', size: o.Size ?? 0, etag: o.ETag ?? '' });
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   return objects;
 }
 
@@ -96,22 +93,22 @@ export async function copyObjects(
   const prefix = target.destinationPrefix.replace(/^\/+|\/+$/g, '');
   const present = options.findDelivered === 'head'
     ? undefined
-    : new Map((await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`, options.retry)).map((o) => [o.key, o]));
+    : new Map((await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`)).map((o) => [o.key, o]));
   const results = await mapWithConcurrency(objects, options.concurrency ?? 32, async (object) => {
     const key = deliveredKey(object.key, sourcePrefix, target.destinationPrefix);
     const existing = present ? present.get(key) : object;
-    if (existing && existing.size === object.size && await alreadyDelivered(s3, target.destination, key, object, options.retry)) {
+    if (existing && existing.size === object.size && await alreadyDelivered(s3, target.destination, key, object)) {
       return { copied: 0, skipped: 1, bytes: 0 };
     }
     if (object.size > (options.multipartThreshold ?? MAX_SINGLE_COPY_BYTES)) {
       await copyInParts(s3, sourceBucket, object, target, key, options);
     } else {
-      await withRetries(() => s3.send(new CopyObjectCommand({
+      await s3.send(new CopyObjectCommand({
         ...writeSettings(target, object),
         Key: key,
         CopySource: copySource(sourceBucket, object.key),
         MetadataDirective: 'REPLACE',
-      })), options.retry);
+      }));
     }
     return { copied: 1, skipped: 0, bytes: object.size };
   });
@@ -121,18 +118,18 @@ export async function copyObjects(
 
 /** Delivery succeeds only when the destination holds every source object with the same size. */
 export async function verifyDelivery(
-  s3: S3Client, sourcePrefix: string, objects: readonly SourceObject[], target: DeliveryTarget, retry?: RetryOptions,
+  s3: S3Client, sourcePrefix: string, objects: readonly SourceObject[], target: DeliveryTarget,
 ): Promise<void> {
   const expected = objects.map((o) => ({ key: deliveredKey(o.key, sourcePrefix, target.destinationPrefix), size: o.size }));
   const prefix = target.destinationPrefix.replace(/^\/+|\/+$/g, '');
-  const present = await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`, retry);
+  const present = await listObjects(s3, target.destination, prefix === '' ? '' : `${prefix}/`);
   const missing = missingObjects(expected, present);
   if (missing.length > 0) throw new DeliveryIncompleteError(missing);
 }
 
-async function alreadyDelivered(s3: S3Client, bucket: string, key: string, object: SourceObject, retry?: RetryOptions): Promise<boolean> {
+async function alreadyDelivered(s3: S3Client, bucket: string, key: string, object: SourceObject): Promise<boolean> {
   try {
-    const head = await withRetries(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), retry);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return head.ContentLength === object.size && head.Metadata?.[SOURCE_ETAG] === object.etag;
   } catch (error) {
     const name = awsErrorName(error);
@@ -158,26 +155,26 @@ function copySource(bucket: string, key: string): string {
 async function copyInParts(
   s3: S3Client, sourceBucket: string, object: SourceObject, target: DeliveryTarget, key: string, options: CopyOptions,
 ): Promise<void> {
-  const created = await withRetries(() => s3.send(new CreateMultipartUploadCommand({ ...writeSettings(target, object), Key: key })), options.retry);
+  const created = await s3.send(new CreateMultipartUploadCommand({ ...writeSettings(target, object), Key: key }));
   const uploadId = created.UploadId;
   if (!uploadId) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, `CreateMultipartUpload returned no UploadId for ${key}`);
   try {
     const ranges = copyPartRanges(object.size, options.partSize ?? 512 * 1024 ** 2);
     const parts = await mapWithConcurrency(ranges, 4, async (range, index) => {
-      const part = await withRetries(() => s3.send(new UploadPartCopyCommand({
+      const part = await s3.send(new UploadPartCopyCommand({
         Bucket: target.destination,
         Key: key,
         UploadId: uploadId,
         PartNumber: index + 1,
         CopySource: copySource(sourceBucket, object.key),
         CopySourceRange: `bytes=${range.first}-${range.last}`,
-      })), options.retry);
+      }));
       return { PartNumber: index + 1, ETag: part.CopyPartResult?.ETag };
     });
     const complete = new CompleteMultipartUploadCommand({
       Bucket: target.destination, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts },
     });
-    await withRetries(() => s3.send(complete), options.retry);
+    await s3.send(complete);
   } catch (error) {
     // Leave no half-written upload behind (it would be billed); the next run copies the object again.
     await s3.send(new AbortMultipartUploadCommand({ Bucket: target.destination, Key: key, UploadId: uploadId })).catch(() => undefined);
@@ -192,9 +189,9 @@ export async function deliverExport(
   if (typeof input?.sourceBucket !== 'string' || typeof input.sourcePrefix !== 'string' || !input.sourcePrefix.endsWith('/')) {
     throw new InvalidInputError('deliverExport: expected { sourceBucket, sourcePrefix } with a prefix ending in /');
   }
-  const objects = await listObjects(s3, input.sourceBucket, input.sourcePrefix, options.retry);
+  const objects = await listObjects(s3, input.sourceBucket, input.sourcePrefix);
   const result = await copyObjects(s3, input.sourceBucket, input.sourcePrefix, objects, target, options);
-  await verifyDelivery(s3, input.sourcePrefix, objects, target, options.retry);
+  await verifyDelivery(s3, input.sourcePrefix, objects, target);
   log.info('export delivered', { destination: target.destination, objects: objects.length, ...result });
   return { ...result, objects: objects.length };
 }

@@ -1,26 +1,15 @@
-import {
-  CopyDBClusterSnapshotCommand,
-  CopyDBSnapshotCommand,
-  CreateDBClusterSnapshotCommand,
-  CreateDBSnapshotCommand,
-  DBClusterSnapshot,
-  DBSnapshot,
-  DeleteDBClusterSnapshotCommand,
-  DeleteDBSnapshotCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBSnapshotsCommand,
-  RDSClient,
-  Tag,
-} from '@aws-sdk/client-rds';
+import { RDSClient, Tag } from '@aws-sdk/client-rds';
 import {
   copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
   newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue, WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
+import * as snapshots from './rds-snapshots';
 import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
 
-export type Kind = 'instance' | 'cluster';
+export type Kind = snapshots.Kind;
+const { SNAPSHOT_ALREADY_EXISTS, SNAPSHOT_NOT_FOUND } = snapshots;
 
 export interface CopyDestination {
   readonly region: string;
@@ -104,24 +93,12 @@ export async function createSnapshot(rds: RDSClient, of: { databaseIdentifier: s
   const identifier = drSourceSnapshotIdentifier(of.databaseIdentifier, scheduledTime, of.kind);
   const tags: Tag[] = [{ Key: DR_SOURCE_TAG, Value: 'true' }];
   try {
-    if (of.kind === 'instance') {
-      const created = await rds.send(new CreateDBSnapshotCommand({
-        DBSnapshotIdentifier: identifier, DBInstanceIdentifier: of.databaseIdentifier, Tags: tags,
-      }));
-      return created.DBSnapshot?.DBSnapshotArn ?? fail('CreateDBSnapshot returned no ARN');
-    }
-    const created = await rds.send(new CreateDBClusterSnapshotCommand({
-      DBClusterSnapshotIdentifier: identifier, DBClusterIdentifier: of.databaseIdentifier, Tags: tags,
-    }));
-    return created.DBClusterSnapshot?.DBClusterSnapshotArn ?? fail('CreateDBClusterSnapshot returned no ARN');
+    const created = await snapshots.createSnapshot(rds, of.kind, { identifier, databaseIdentifier: of.databaseIdentifier, tags });
+    return created?.arn ?? fail(`creating snapshot ${identifier} returned no ARN`);
   } catch (error) {
     const name = awsErrorName(error);
-    if (name === 'DBSnapshotAlreadyExistsFault' || name === 'DBClusterSnapshotAlreadyExistsFault') {
-      const existing = of.kind === 'instance'
-        ? (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots?.[0]?.DBSnapshotArn
-        : (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier })))
-          .DBClusterSnapshots?.[0]?.DBClusterSnapshotArn;
-      return existing ?? fail(`snapshot ${identifier} exists but cannot be described`);
+    if (SNAPSHOT_ALREADY_EXISTS.includes(name ?? '')) {
+      return (await snapshots.describeSnapshot(rds, of.kind, identifier))?.arn ?? fail(`snapshot ${identifier} exists but cannot be described`);
     }
     if (name === 'InvalidDBInstanceStateFault' || name === 'InvalidDBClusterStateFault') {
       throw new NotReadyError(`${of.kind} ${of.databaseIdentifier} is not available for a snapshot (${name}); retrying later`);
@@ -144,17 +121,12 @@ export async function deleteSourceSnapshot(
   }
   if (!snapshot.identifier.startsWith(DR_SOURCE_PREFIX)) return { deleted: false, reason: `${snapshot.identifier} is not a DR source snapshot` };
   try {
-    const id = snapshot.identifier;
-    const tags = snapshot.kind === 'instance'
-      ? (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }))).DBSnapshots?.[0]?.TagList
-      : (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }))).DBClusterSnapshots?.[0]?.TagList;
-    if (tagsOf(tags)[DR_SOURCE_TAG] !== 'true') return { deleted: false, reason: `${snapshot.identifier} lacks the ${DR_SOURCE_TAG} tag; left alone` };
-    if (snapshot.kind === 'instance') await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshot.identifier }));
-    else await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshot.identifier }));
+    const described = await snapshots.describeSnapshot(rds, snapshot.kind, snapshot.identifier);
+    if (described?.tags[DR_SOURCE_TAG] !== 'true') return { deleted: false, reason: `${snapshot.identifier} lacks the ${DR_SOURCE_TAG} tag; left alone` };
+    await snapshots.deleteSnapshot(rds, snapshot.kind, snapshot.identifier);
   } catch (error) {
     // Already gone: a retried step, or deleted by hand.
-    const gone = ['DBSnapshotNotFoundFault', 'DBClusterSnapshotNotFoundFault'].includes(awsErrorName(error) ?? '');
-    if (gone) return { deleted: false, reason: 'already deleted' };
+    if (SNAPSHOT_NOT_FOUND.includes(awsErrorName(error) ?? '')) return { deleted: false, reason: 'already deleted' };
     throw error;
   }
   log.info('DR source snapshot deleted', { identifier: snapshot.identifier });
@@ -179,26 +151,14 @@ export async function copySnapshot(destination: RDSClient, plan: PlannedCopy): P
     throw new InvalidInputError('copySnapshot: expected a planned copy with sourceArn, copyIdentifier and kmsKeyArn');
   }
   try {
-    const status = plan.kind === 'instance'
-      ? (await destination.send(new CopyDBSnapshotCommand({
-        SourceDBSnapshotIdentifier: plan.sourceArn,
-        TargetDBSnapshotIdentifier: plan.copyIdentifier,
-        KmsKeyId: plan.kmsKeyArn,
-        CopyTags: true,
-        Tags: COPY_TAGS(plan),
-      }))).DBSnapshot?.Status
-      : (await destination.send(new CopyDBClusterSnapshotCommand({
-        SourceDBClusterSnapshotIdentifier: plan.sourceArn,
-        TargetDBClusterSnapshotIdentifier: plan.copyIdentifier,
-        KmsKeyId: plan.kmsKeyArn,
-        CopyTags: true,
-        Tags: COPY_TAGS(plan),
-      }))).DBClusterSnapshot?.Status;
+    const status = await snapshots.copySnapshot(destination, plan.kind, {
+      sourceArn: plan.sourceArn, targetIdentifier: plan.copyIdentifier, kmsKeyId: plan.kmsKeyArn, tags: COPY_TAGS(plan),
+    });
     log.info('snapshot copy started', { copyIdentifier: plan.copyIdentifier, region: plan.region });
     return { copyIdentifier: plan.copyIdentifier, region: plan.region, status: status ?? 'creating', joined: false };
   } catch (error) {
     const name = awsErrorName(error);
-    if (name === 'DBSnapshotAlreadyExistsFault' || name === 'DBClusterSnapshotAlreadyExistsFault') {
+    if (SNAPSHOT_ALREADY_EXISTS.includes(name ?? '')) {
       const { status } = await describeCopy(destination, plan);
       return { copyIdentifier: plan.copyIdentifier, region: plan.region, status, joined: true };
     }
@@ -209,7 +169,7 @@ export async function copySnapshot(destination: RDSClient, plan: PlannedCopy): P
     if (name === 'KMSKeyNotAccessibleFault') {
       throw new CopyRejectedError(`the KMS key ${plan.kmsKeyArn} in ${plan.region} cannot be used for the copy (${name}): check its key policy and the copy role's grants`);
     }
-    if (name === 'DBSnapshotNotFoundFault' || name === 'DBClusterSnapshotNotFoundFault') {
+    if (SNAPSHOT_NOT_FOUND.includes(name ?? '')) {
       throw new CopyRejectedError(`the source snapshot ${plan.sourceArn} no longer exists (${name})`);
     }
     throw error;
@@ -219,15 +179,12 @@ export async function copySnapshot(destination: RDSClient, plan: PlannedCopy): P
 /** The status of a copy in its destination region. */
 export async function describeCopy(destination: RDSClient, plan: Pick<PlannedCopy, 'kind' | 'copyIdentifier' | 'region'>): Promise<CopyStatus> {
   try {
-    const status = plan.kind === 'instance'
-      ? (await destination.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: plan.copyIdentifier }))).DBSnapshots?.[0]?.Status
-      : (await destination.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: plan.copyIdentifier })))
-        .DBClusterSnapshots?.[0]?.Status;
+    const status = (await snapshots.describeSnapshot(destination, plan.kind, plan.copyIdentifier))?.status;
     if (!status) throw new NotReadyError(`copy ${plan.copyIdentifier} is not visible in ${plan.region} yet`);
     return { copyIdentifier: plan.copyIdentifier, region: plan.region, status, joined: false };
   } catch (error) {
     const name = awsErrorName(error);
-    if (name === 'DBSnapshotNotFoundFault' || name === 'DBClusterSnapshotNotFoundFault') throw new NotReadyError(`copy ${plan.copyIdentifier} is not visible in ${plan.region} yet`);
+    if (SNAPSHOT_NOT_FOUND.includes(name ?? '')) throw new NotReadyError(`copy ${plan.copyIdentifier} is not visible in ${plan.region} yet`);
     throw error;
   }
 }
@@ -236,20 +193,8 @@ export async function describeCopy(destination: RDSClient, plan: Pick<PlannedCop
 export async function listCopies(
   destination: RDSClient, database: { databaseIdentifier: string; kind: Kind },
 ): Promise<(SnapshotCopy & { arn: string })[]> {
-  const copies: (SnapshotCopy & { arn: string })[] = [];
-  let marker: string | undefined;
-  do {
-    if (database.kind === 'instance') {
-      const page = await destination.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: database.databaseIdentifier, SnapshotType: 'manual', Marker: marker }));
-      copies.push(...(page.DBSnapshots ?? []).map(fromInstance));
-      marker = page.Marker;
-    } else {
-      const page = await destination.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: database.databaseIdentifier, SnapshotType: 'manual', Marker: marker }));
-      copies.push(...(page.DBClusterSnapshots ?? []).map(fromCluster));
-      marker = page.Marker;
-    }
-  } while (marker);
-  return copies;
+  const copies = await snapshots.listSnapshots(destination, database.kind, { databaseIdentifier: database.databaseIdentifier, type: 'manual' });
+  return copies.map((s) => ({ identifier: s.identifier ?? '', arn: s.arn ?? '', status: s.status ?? '', createdAt: s.createdAt ?? new Date(NaN), tags: s.tags }));
 }
 
 export interface PruneResult {
@@ -266,11 +211,10 @@ export async function pruneCopies(
   const doomed = copiesToDelete(copies, policy, now);
   for (const copy of doomed) {
     try {
-      if (input.kind === 'instance') await destination.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: copy.identifier }));
-      else await destination.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: copy.identifier }));
+      await snapshots.deleteSnapshot(destination, input.kind, copy.identifier);
     } catch (error) {
       // Already gone (another run pruned it): nothing to do.
-      if (!['DBSnapshotNotFoundFault', 'DBClusterSnapshotNotFoundFault'].includes(awsErrorName(error) ?? '')) throw error;
+      if (!SNAPSHOT_NOT_FOUND.includes(awsErrorName(error) ?? '')) throw error;
     }
   }
   const remaining = copies.filter((c) => !doomed.includes(c) && c.tags[DR_COPY_TAG] === 'true');
@@ -306,18 +250,6 @@ export async function reportRecoveryPoints(
 
 /** Reported as the age when a region holds no good copy at all, so the recovery-point alarm fires. */
 export const NO_COPY_AGE_HOURS = 100_000;
-
-function fromInstance(s: DBSnapshot): SnapshotCopy & { arn: string } {
-  return { identifier: s.DBSnapshotIdentifier ?? '', arn: s.DBSnapshotArn ?? '', status: s.Status ?? '', createdAt: s.SnapshotCreateTime ?? new Date(NaN), tags: tagsOf(s.TagList) };
-}
-
-function fromCluster(s: DBClusterSnapshot): SnapshotCopy & { arn: string } {
-  return { identifier: s.DBClusterSnapshotIdentifier ?? '', arn: s.DBClusterSnapshotArn ?? '', status: s.Status ?? '', createdAt: s.SnapshotCreateTime ?? new Date(NaN), tags: tagsOf(s.TagList) };
-}
-
-function tagsOf(list: Tag[] | undefined): Record<string, string> {
-  return Object.fromEntries((list ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']));
-}
 
 function fail(message: string): never {
   throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, message);

@@ -1,6 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { ExportMetadataError } from '@snaplake/core';
-import { withRetries } from './retry';
 
 /** The metadata files at the root of one export: `export_info_*.json` and every `export_tables_info_*.json`. */
 export interface ExportMetadataFiles {
@@ -17,19 +16,16 @@ export function exportRootKey(prefix: string, exportTaskIdentifier: string): str
 /** Lists the export's root (not its data folders) and reads its metadata files. */
 export async function readExportMetadata(s3: S3Client, bucket: string, rootKey: string): Promise<ExportMetadataFiles> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withRetries(() => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: rootKey, Delimiter: '/', ContinuationToken: token })));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: rootKey, Delimiter: '/' })) {
     keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   const name = (key: string) => key.slice(rootKey.length);
   const infoKey = keys.find((k) => /^export_info_.*\.json$/.test(name(k)));
   const tableKeys = keys.filter((k) => /^export_tables_info_.*\.json$/.test(name(k))).sort();
   if (!infoKey) throw new ExportMetadataError(`s3://${bucket}/${rootKey} has no export_info_*.json: not a complete RDS export`);
   if (tableKeys.length === 0) throw new ExportMetadataError(`s3://${bucket}/${rootKey} has no export_tables_info_*.json: not a complete RDS export`);
   const read = async (key: string) => {
-    const object = await withRetries(() => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!object.Body) throw new ExportMetadataError(`s3://${bucket}/${key} has no body`);
     return object.Body.transformToString('utf8');
   };

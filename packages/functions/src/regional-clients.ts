@@ -1,4 +1,5 @@
 import { RDSClient } from '@aws-sdk/client-rds';
+import { clientConfig } from './aws-clients';
 
 const clients = new Map<string, RDSClient>();
 
@@ -6,7 +7,7 @@ const clients = new Map<string, RDSClient>();
 export function rdsClientFor(region: string): RDSClient {
   let client = clients.get(region);
   if (!client) {
-    client = new RDSClient({ region });
+    client = new RDSClient(clientConfig({ region }));
     clients.set(region, client);
   }
   return client;

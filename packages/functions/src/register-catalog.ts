@@ -1,25 +1,11 @@
-import {
-  BatchCreatePartitionCommand,
-  BatchDeletePartitionCommand,
-  CreateDatabaseCommand,
-  CreateTableCommand,
-  DeleteTableCommand,
-  GetPartitionsCommand,
-  GetTablesCommand,
-  GlueClient,
-  Table,
-  UpdateTableCommand,
-} from '@aws-sdk/client-glue';
+import { GlueClient, Table } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   currentTableInput,
   EXPORT_ID_PARAMETER,
   expiredPartitionValues,
-  EXPORTED_AT_PARAMETER,
   ExportVersion,
   glueDatabaseName,
-  GlueTableInput,
-  GluePartitionInput,
   historyPartitionInput,
   historyTableInput,
   HistoryPartition,
@@ -32,18 +18,18 @@ import {
   planCatalogTables,
   readHistoryPartitions,
   sameTableDefinition,
-  shouldSwitchCurrentTable,
   SNAPSHOT_TIME_PARAMETER,
   snapshotTimePartitionValue,
   SOURCE_TABLE_PARAMETER,
   SourceEngine,
   WORKFLOW_ERRORS,
 } from '@snaplake/core';
-import { CONCURRENT_CHANGE, getTable, MAX_CONCURRENT_RETRIES, writeCurrentTable } from './current-table';
-import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
+import { mapWithConcurrency } from './concurrency';
+import { writeCurrentTable } from './current-table';
+import { InvalidInputError, WorkflowError } from './errors';
 import { exportRootKey, readExportMetadata } from './export-files';
+import { addPartitions, deletePartitions, deleteTable, ensureDatabase, listPartitions, listTables, putTableIfNewer } from './glue-catalog';
 import { log } from './log';
-import { chunk, isRetryableAwsError, mapWithConcurrency, withRetries } from './retry';
 
 export interface RegisterCatalogInput {
   readonly exportTaskIdentifier: string;
@@ -95,9 +81,6 @@ export class CatalogRefusedError extends WorkflowError {
     super(WORKFLOW_ERRORS.catalogRefused, message);
   }
 }
-
-const GLUE_PARTITION_BATCH = 100;
-const GLUE_DELETE_BATCH = 25;
 
 /**
  * Catalogs a COMPLETE export from its own metadata, with no crawler: per source database a Glue
@@ -226,75 +209,6 @@ function isRetired(table: Table, stillExported: ReadonlySet<string>, version: Ex
   return !stillExported.has(source) && snapshotTime < version.snapshotTime;
 }
 
-async function deleteTable(glue: GlueClient, key: string): Promise<void> {
-  const dot = key.indexOf('.');
-  try {
-    await withRetries(() => glue.send(new DeleteTableCommand({ DatabaseName: key.slice(0, dot), Name: key.slice(dot + 1) })));
-  } catch (error) {
-    // Already gone (a rerun, or someone dropped it): the table is not current either way.
-    if (awsErrorName(error) !== 'EntityNotFoundException') throw error;
-  }
-}
-
-async function ensureDatabase(glue: GlueClient, name: string, source: string): Promise<void> {
-  try {
-    await withRetries(() => glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: name, Description: `Exports of ${source} (snaplake)` } })));
-  } catch (error) {
-    if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
-  }
-}
-
-/**
- * Creates the table, or updates it when it exists and this export is not older than the one it
- * describes. The update names the table version it read (optimistic concurrency): when another
- * execution changed the table meanwhile, the table is read again and the check made again, so an
- * older export never wins a race. Updates skip Glue's archived versions, which would otherwise pile
- * up towards the table-version quota. Returns whether the table now describes this export.
- */
-async function putTableIfNewer(
-  glue: GlueClient, database: string, input: GlueTableInput, existing: Table | undefined, version: ExportVersion,
-): Promise<boolean> {
-  const tableInput = input as never;
-  let current = existing;
-  for (let attempt = 1; ; attempt++) {
-    if (!current) {
-      try {
-        await withRetries(() => glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: tableInput })));
-        return true;
-      } catch (error) {
-        if (awsErrorName(error) !== 'AlreadyExistsException') throw error;
-        current = await getTable(glue, database, input.Name);
-        continue;
-      }
-    }
-    if (!shouldSwitchCurrentTable(current.Parameters, version)) return false;
-    try {
-      const update = new UpdateTableCommand({ DatabaseName: database, TableInput: tableInput, VersionId: current.VersionId, SkipArchive: true });
-      await withRetries(() => glue.send(update), { isRetryable: (e) => awsErrorName(e) !== CONCURRENT_CHANGE && isRetryableAwsError(e) });
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) !== CONCURRENT_CHANGE || attempt >= MAX_CONCURRENT_RETRIES) throw error;
-      current = await getTable(glue, database, input.Name);
-    }
-  }
-}
-
-/** The tables of a database; none when the database does not exist yet (it is being created alongside). */
-async function listTables(glue: GlueClient, database: string): Promise<Table[]> {
-  const tables: Table[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const page = await withRetries(() => glue.send(new GetTablesCommand({ DatabaseName: database, NextToken: token })));
-      tables.push(...(page.TableList ?? []));
-      token = page.NextToken;
-    } while (token);
-  } catch (error) {
-    if (awsErrorName(error) !== 'EntityNotFoundException') throw error;
-  }
-  return tables;
-}
-
 /**
  * The history table as the newest-export check should see it: its definition is not rewritten when
  * unchanged, so the snapshot time it records may be older than the one the current table reads.
@@ -303,54 +217,6 @@ function withNewestSnapshot(history: Table | undefined, current: Table | undefin
   const times = [history, current].map((t) => t?.Parameters?.[SNAPSHOT_TIME_PARAMETER]).filter((t): t is string => t !== undefined);
   if (!history || times.length === 0) return history;
   return { ...history, Parameters: { ...history.Parameters, [SNAPSHOT_TIME_PARAMETER]: times.sort().at(-1)! } };
-}
-
-async function addPartitions(glue: GlueClient, database: string, table: string, partitions: GluePartitionInput[]): Promise<number> {
-  let added = 0;
-  for (const batch of chunk(partitions, GLUE_PARTITION_BATCH)) {
-    const response = await withRetries(() => glue.send(new BatchCreatePartitionCommand({
-      DatabaseName: database, TableName: table, PartitionInputList: batch as never,
-    })));
-    const errors = (response.Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'AlreadyExistsException');
-    if (errors.length > 0) {
-      const first = errors[0]!.ErrorDetail;
-      throw new WorkflowError(WORKFLOW_ERRORS.catalogWriteFailed, `adding ${errors.length} partition(s) to ${database}.${table} failed: ${first?.ErrorCode}: ${first?.ErrorMessage}`);
-    }
-    added += batch.length - (response.Errors?.length ?? 0);
-  }
-  return added;
-}
-
-async function listPartitions(glue: GlueClient, database: string, table: string): Promise<HistoryPartition[]> {
-  const partitions: HistoryPartition[] = [];
-  let token: string | undefined;
-  do {
-    const page = await withRetries(() => glue.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table, NextToken: token })));
-    for (const p of page.Partitions ?? []) {
-      if (typeof p.Values?.[0] === 'string') partitions.push({ value: p.Values[0], exportedAt: p.Parameters?.[EXPORTED_AT_PARAMETER] });
-    }
-    token = page.NextToken;
-  } while (token);
-  return partitions;
-}
-
-async function deletePartitions(glue: GlueClient, database: string, table: string, expired: readonly string[]): Promise<number> {
-  let dropped = 0;
-  for (const batch of chunk(expired, GLUE_DELETE_BATCH)) {
-    const response = await withRetries(() => glue.send(new BatchDeletePartitionCommand({
-      DatabaseName: database, TableName: table, PartitionsToDelete: batch.map((v) => ({ Values: [v] })),
-    })));
-    const errors = response.Errors ?? [];
-    // A partition already gone (another run dropped it) is not a failure, but not counted either.
-    const failures = errors.filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException');
-    if (failures.length > 0) {
-      const first = failures[0]!;
-      throw new WorkflowError(WORKFLOW_ERRORS.catalogWriteFailed,
-        `dropping ${failures.length} expired partition(s) of ${database}.${table} failed: ${first.PartitionValues?.join('/')}: ${first.ErrorDetail?.ErrorCode}: ${first.ErrorDetail?.ErrorMessage}`);
-    }
-    dropped += batch.length - errors.length;
-  }
-  return dropped;
 }
 
 function validTime(value: string | undefined): string | undefined {

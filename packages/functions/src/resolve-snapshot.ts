@@ -1,18 +1,17 @@
-import {
-  DBClusterSnapshot, DBSnapshot, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient,
-} from '@aws-sdk/client-rds';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { exportTaskIdentifier, latestSnapshot, SourceEngine, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, ExportRejectedError, InvalidInputError, WorkflowError } from './errors';
+import { describeSnapshot, Kind, listSnapshots, RdsSnapshot, SNAPSHOT_NOT_FOUND } from './rds-snapshots';
 
 /** What the workflow is asked to export: one snapshot by ARN, or the latest available one of a database. */
 export type ResolveSnapshotInput =
   | { readonly snapshotArn: string }
-  | { readonly databaseIdentifier: string; readonly kind: 'instance' | 'cluster' };
+  | { readonly databaseIdentifier: string; readonly kind: Kind };
 
 export interface ResolvedSnapshot {
   readonly arn: string;
   readonly identifier: string;
-  readonly kind: 'instance' | 'cluster';
+  readonly kind: Kind;
   /** The DB instance or cluster the snapshot is of. */
   readonly databaseIdentifier: string;
   /** `postgres` or `mysql`: decides the type mapping of the catalog. */
@@ -60,96 +59,51 @@ async function resolve(
     const match = typeof input.snapshotArn === 'string' ? SNAPSHOT_ARN.exec(input.snapshotArn) : null;
     if (!match) throw new InvalidInputError(`resolveSnapshot: snapshotArn ${JSON.stringify(input.snapshotArn)} is not a DB snapshot or DB cluster snapshot ARN`);
     const [, type, identifier] = match as unknown as [string, string, string];
-    return type === 'snapshot'
-      ? fromInstanceSnapshot(await describeOne(rds, 'instance', identifier), exportIdPrefix)
-      : fromClusterSnapshot(await describeOne(rds, 'cluster', identifier), exportIdPrefix, options.allowServerlessV1);
+    return fromSnapshot(await describeOne(rds, type === 'snapshot' ? 'instance' : 'cluster', identifier), exportIdPrefix, options.allowServerlessV1);
   }
   if ('databaseIdentifier' in input && typeof input.databaseIdentifier === 'string' && input.databaseIdentifier !== '') {
     if (input.kind !== 'instance' && input.kind !== 'cluster') {
       throw new InvalidInputError(`resolveSnapshot: kind must be 'instance' or 'cluster', got ${JSON.stringify(input.kind)}`);
     }
-    return input.kind === 'instance'
-      ? fromInstanceSnapshot(await latestInstanceSnapshot(rds, input.databaseIdentifier), exportIdPrefix)
-      : fromClusterSnapshot(await latestClusterSnapshot(rds, input.databaseIdentifier), exportIdPrefix, options.allowServerlessV1);
+    return fromSnapshot(await latestAutomatedSnapshot(rds, input.kind, input.databaseIdentifier), exportIdPrefix, options.allowServerlessV1);
   }
   throw new InvalidInputError(`resolveSnapshot: expected { snapshotArn } or { databaseIdentifier, kind }, got ${JSON.stringify(input)}`);
 }
 
-async function describeOne(rds: RDSClient, kind: 'instance', identifier: string): Promise<DBSnapshot>;
-async function describeOne(rds: RDSClient, kind: 'cluster', identifier: string): Promise<DBClusterSnapshot>;
-async function describeOne(rds: RDSClient, kind: 'instance' | 'cluster', identifier: string): Promise<DBSnapshot | DBClusterSnapshot> {
+async function describeOne(rds: RDSClient, kind: Kind, identifier: string): Promise<RdsSnapshot> {
   try {
-    const found = kind === 'instance'
-      ? (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots?.[0]
-      : (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier }))).DBClusterSnapshots?.[0];
+    const found = await describeSnapshot(rds, kind, identifier);
     if (!found) throw new SnapshotNotFoundError(`${kind} snapshot ${identifier} was not found`);
     return found;
   } catch (error) {
     const name = awsErrorName(error);
-    if (name === 'DBSnapshotNotFoundFault' || name === 'DBClusterSnapshotNotFoundFault') {
-      throw new SnapshotNotFoundError(`${kind} snapshot ${identifier} does not exist (${name})`);
-    }
+    if (SNAPSHOT_NOT_FOUND.includes(name ?? '')) throw new SnapshotNotFoundError(`${kind} snapshot ${identifier} does not exist (${name})`);
     throw error;
   }
 }
 
-async function latestInstanceSnapshot(rds: RDSClient, db: string): Promise<DBSnapshot> {
-  const all: DBSnapshot[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: db, SnapshotType: 'automated', Marker: marker }));
-    all.push(...(page.DBSnapshots ?? []));
-    marker = page.Marker;
-  } while (marker);
-  const latest = latestSnapshot(all.map((s) => ({ snapshot: s, identifier: s.DBSnapshotIdentifier ?? '', arn: s.DBSnapshotArn ?? '', status: s.Status ?? '', createdAt: s.SnapshotCreateTime })));
-  if (!latest) throw new SnapshotNotFoundError(`DB instance ${db} has no available automated snapshot`);
+async function latestAutomatedSnapshot(rds: RDSClient, kind: Kind, databaseIdentifier: string): Promise<RdsSnapshot> {
+  const all = await listSnapshots(rds, kind, { databaseIdentifier, type: 'automated' });
+  const latest = latestSnapshot(all.map((s) => ({ snapshot: s, identifier: s.identifier ?? '', arn: s.arn ?? '', status: s.status ?? '', createdAt: s.createdAt })));
+  if (!latest) throw new SnapshotNotFoundError(`DB ${kind} ${databaseIdentifier} has no available automated snapshot`);
   return latest.snapshot;
 }
 
-async function latestClusterSnapshot(rds: RDSClient, cluster: string): Promise<DBClusterSnapshot> {
-  const all: DBClusterSnapshot[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: cluster, SnapshotType: 'automated', Marker: marker }));
-    all.push(...(page.DBClusterSnapshots ?? []));
-    marker = page.Marker;
-  } while (marker);
-  const latest = latestSnapshot(all.map((s) => ({ snapshot: s, identifier: s.DBClusterSnapshotIdentifier ?? '', arn: s.DBClusterSnapshotArn ?? '', status: s.Status ?? '', createdAt: s.SnapshotCreateTime })));
-  if (!latest) throw new SnapshotNotFoundError(`DB cluster ${cluster} has no available automated snapshot`);
-  return latest.snapshot;
-}
-
-function fromInstanceSnapshot(s: DBSnapshot, prefix?: string): Omit<ResolvedSnapshot, 'exportOnly'> {
-  const identifier = required(s.DBSnapshotIdentifier, 'DBSnapshotIdentifier');
-  return {
-    arn: required(s.DBSnapshotArn, 'DBSnapshotArn'),
-    identifier,
-    kind: 'instance',
-    databaseIdentifier: required(s.DBInstanceIdentifier, 'DBInstanceIdentifier'),
-    engine: engineFamily(s.Engine, identifier),
-    engineName: s.Engine ?? '',
-    engineMode: 'provisioned',
-    status: s.Status ?? 'unknown',
-    snapshotTime: (s.SnapshotCreateTime ?? s.OriginalSnapshotCreateTime)?.toISOString() ?? '',
-    exportTaskIdentifier: exportTaskIdentifier(identifier, prefix),
-  };
-}
-
-function fromClusterSnapshot(s: DBClusterSnapshot, prefix?: string, allowServerlessV1 = false): Omit<ResolvedSnapshot, 'exportOnly'> {
-  const identifier = required(s.DBClusterSnapshotIdentifier, 'DBClusterSnapshotIdentifier');
-  if (s.EngineMode === 'serverless' && !allowServerlessV1) {
+function fromSnapshot(s: RdsSnapshot, prefix: string | undefined, allowServerlessV1 = false): Omit<ResolvedSnapshot, 'exportOnly'> {
+  const identifier = required(s.identifier, 'identifier');
+  if (s.engineMode === 'serverless' && !allowServerlessV1) {
     throw new ExportRejectedError(`cluster snapshot ${identifier} is of an Aurora Serverless v1 cluster, whose snapshots RDS cannot export; configure serverlessV1Restore for the stage to export it through a temporary cluster`);
   }
   return {
-    arn: required(s.DBClusterSnapshotArn, 'DBClusterSnapshotArn'),
+    arn: required(s.arn, 'ARN'),
     identifier,
-    kind: 'cluster',
-    databaseIdentifier: required(s.DBClusterIdentifier, 'DBClusterIdentifier'),
-    engine: engineFamily(s.Engine, identifier),
-    engineName: s.Engine ?? '',
-    engineMode: s.EngineMode ?? 'provisioned',
-    status: s.Status ?? 'unknown',
-    snapshotTime: s.SnapshotCreateTime?.toISOString() ?? '',
+    kind: s.kind,
+    databaseIdentifier: required(s.databaseIdentifier, s.kind === 'instance' ? 'DBInstanceIdentifier' : 'DBClusterIdentifier'),
+    engine: engineFamily(s.engine, identifier),
+    engineName: s.engine ?? '',
+    engineMode: s.engineMode ?? 'provisioned',
+    status: s.status ?? 'unknown',
+    snapshotTime: (s.createdAt ?? s.originalCreatedAt)?.toISOString() ?? '',
     exportTaskIdentifier: exportTaskIdentifier(identifier, prefix),
   };
 }
@@ -161,6 +115,6 @@ function engineFamily(engine: string | undefined, identifier: string): SourceEng
 }
 
 function required(value: string | undefined, field: string): string {
-  if (!value) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, `RDS returned a snapshot without ${field}`);
+  if (!value) throw new WorkflowError(WORKFLOW_ERRORS.unexpectedResponse, `RDS returned a snapshot without its ${field}`);
   return value;
 }

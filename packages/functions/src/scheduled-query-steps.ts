@@ -3,7 +3,6 @@ import { CopyObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { executionParameters, pollDelaySeconds, QueryDefinition, queryRequestToken, queryResultsPrefix, SCHEDULED_QUERY_METRICS as METRICS } from '@snaplake/core';
 import { checkQuery, QueryStatus, startQuery } from './athena-query';
 import { InvalidInputError } from './errors';
-import { withRetries } from './retry';
 
 /** What a schedule passes to the scheduled-query workflow. */
 export interface ScheduledRun {
@@ -102,11 +101,11 @@ export async function finishScheduledQuery(
   const source = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.status.outputLocation ?? '');
   if (!source) throw new InvalidInputError(`finishScheduledQuery: output location ${JSON.stringify(input.status.outputLocation)} is not an S3 location`);
   const latestKey = `${name}/latest.csv`;
-  await withRetries(() => s3.send(new CopyObjectCommand({
+  await s3.send(new CopyObjectCommand({
     Bucket: settings.resultsBucket,
     Key: latestKey,
     CopySource: `${source[1]}/${encodeURIComponent(source[2]!).replace(/%2F/g, '/')}`,
     MetadataDirective: 'COPY',
-  })));
+  }));
   return { name, outcome: 'succeeded', latestCopy: `s3://${settings.resultsBucket}/${latestKey}` };
 }

@@ -1,19 +1,12 @@
 import {
-  CreateDBClusterSnapshotCommand,
-  DeleteDBClusterCommand,
-  DeleteDBClusterSnapshotCommand,
-  DescribeDBClustersCommand,
-  DescribeDBClustersCommandOutput,
-  DescribeDBClusterSnapshotsCommand,
-  RDSClient,
-  RestoreDBClusterFromSnapshotCommand,
-  Tag,
+  DeleteDBClusterCommand, DescribeDBClustersCommand, paginateDescribeDBClusters, RDSClient, RestoreDBClusterFromSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { EXECUTION_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames, WORKFLOW_ERRORS } from '@snaplake/core';
 import { NotReadyError } from './disaster-recovery';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
+import { createSnapshot, deleteSnapshot, describeSnapshot, listSnapshots, tagsOf } from './rds-snapshots';
 import { ResolvedSnapshot } from './resolve-snapshot';
 
 /** Where the temporary cluster of a Serverless v1 export runs: from the stage config, never hard-coded. */
@@ -83,12 +76,12 @@ export async function snapshotTemporaryCluster(
   rds: RDSClient, input: { snapshot: ResolvedSnapshot; temporary: TemporaryResources; executionArn: string },
 ): Promise<TemporaryResources> {
   try {
-    const created = await rds.send(new CreateDBClusterSnapshotCommand({
-      DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier,
-      DBClusterIdentifier: input.temporary.clusterIdentifier,
-      Tags: tags(input.executionArn, input.snapshot),
-    }));
-    return { ...input.temporary, snapshotArn: created.DBClusterSnapshot?.DBClusterSnapshotArn, status: created.DBClusterSnapshot?.Status ?? 'creating' };
+    const created = await createSnapshot(rds, 'cluster', {
+      identifier: input.temporary.snapshotIdentifier,
+      databaseIdentifier: input.temporary.clusterIdentifier,
+      tags: tags(input.executionArn, input.snapshot),
+    });
+    return { ...input.temporary, snapshotArn: created?.arn, status: created?.status ?? 'creating' };
   } catch (error) {
     if (awsErrorName(error) !== 'DBClusterSnapshotAlreadyExistsFault') throw error;
     return checkTemporarySnapshot(rds, input.temporary);
@@ -97,10 +90,9 @@ export async function snapshotTemporaryCluster(
 
 /** The status of the temporary snapshot (`available` once taken), with its ARN. */
 export async function checkTemporarySnapshot(rds: RDSClient, temporary: TemporaryResources): Promise<TemporaryResources> {
-  const described = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: temporary.snapshotIdentifier }));
-  const snapshot = described.DBClusterSnapshots?.[0];
+  const snapshot = await describeSnapshot(rds, 'cluster', temporary.snapshotIdentifier);
   if (!snapshot) throw new NotReadyError(`temporary snapshot ${temporary.snapshotIdentifier} is not visible yet`);
-  return { ...temporary, snapshotArn: snapshot.DBClusterSnapshotArn, status: snapshot.Status ?? 'unknown' };
+  return { ...temporary, snapshotArn: snapshot.arn, status: snapshot.status ?? 'unknown' };
 }
 
 /**
@@ -112,19 +104,15 @@ export async function cleanUpTemporary(
 ): Promise<{ deleted: string[]; refused: string[] }> {
   const deleted: string[] = [];
   const refused: string[] = [];
-  const ours = (list: Tag[] | undefined) => {
-    const t = Object.fromEntries((list ?? []).map((tag) => [tag.Key, tag.Value]));
-    return t[TEMPORARY_TAG] === 'true' && t[EXECUTION_TAG] === tagValue(input.executionArn);
-  };
-  const snapshotRequest = new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier });
-  const snapshot = (await describeOrUndefined(() => rds.send(snapshotRequest)))?.DBClusterSnapshots?.[0];
-  if (snapshot && ours(snapshot.TagList)) {
-    await ignoreNotFound(() => rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: input.temporary.snapshotIdentifier })));
+  const ours = (t: Record<string, string>) => t[TEMPORARY_TAG] === 'true' && t[EXECUTION_TAG] === tagValue(input.executionArn);
+  const snapshot = await describeOrUndefined(() => describeSnapshot(rds, 'cluster', input.temporary.snapshotIdentifier));
+  if (snapshot && ours(snapshot.tags)) {
+    await ignoreNotFound(() => deleteSnapshot(rds, 'cluster', input.temporary.snapshotIdentifier));
     deleted.push(input.temporary.snapshotIdentifier);
   } else if (snapshot) {refused.push(input.temporary.snapshotIdentifier);}
   const clusterRequest = new DescribeDBClustersCommand({ DBClusterIdentifier: input.temporary.clusterIdentifier });
   const cluster = (await describeOrUndefined(() => rds.send(clusterRequest)))?.DBClusters?.[0];
-  if (cluster && ours(cluster.TagList)) {
+  if (cluster && ours(tagsOf(cluster.TagList))) {
     const deletion = new DeleteDBClusterCommand({ DBClusterIdentifier: input.temporary.clusterIdentifier, SkipFinalSnapshot: true });
     await ignoreNotFound(() => rds.send(deletion));
     deleted.push(input.temporary.clusterIdentifier);
@@ -152,26 +140,18 @@ export async function sweepTemporary(
     const described = await describeOrUndefined(() => sfn.send(new DescribeExecutionCommand({ executionArn })), ['ExecutionDoesNotExist']);
     return described?.status === 'RUNNING';
   };
-  const tagsOf = (list: Tag[] | undefined) => Object.fromEntries((list ?? []).map((tag) => [tag.Key, tag.Value]));
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }));
-    for (const s of page.DBClusterSnapshots ?? []) {
-      const t = tagsOf(s.TagList);
-      if (t[TEMPORARY_TAG] !== 'true' || (s.SnapshotCreateTime?.getTime() ?? now.getTime()) > cutoff) continue;
-      if (!ours(t[EXECUTION_TAG])) {
-        othersLeft.push(s.DBClusterSnapshotIdentifier ?? '');
-        continue;
-      }
-      if (await running(t[EXECUTION_TAG])) continue;
-      await ignoreNotFound(() => rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: s.DBClusterSnapshotIdentifier })));
-      deleted.push(s.DBClusterSnapshotIdentifier ?? '');
+  for (const s of await listSnapshots(rds, 'cluster', { type: 'manual' })) {
+    const t = s.tags;
+    if (t[TEMPORARY_TAG] !== 'true' || (s.createdAt?.getTime() ?? now.getTime()) > cutoff) continue;
+    if (!ours(t[EXECUTION_TAG])) {
+      othersLeft.push(s.identifier ?? '');
+      continue;
     }
-    marker = page.Marker;
-  } while (marker);
-  let clusterMarker: string | undefined;
-  do {
-    const page: DescribeDBClustersCommandOutput = await rds.send(new DescribeDBClustersCommand({ Marker: clusterMarker }));
+    if (await running(t[EXECUTION_TAG])) continue;
+    await ignoreNotFound(() => deleteSnapshot(rds, 'cluster', s.identifier ?? ''));
+    deleted.push(s.identifier ?? '');
+  }
+  for await (const page of paginateDescribeDBClusters({ client: rds }, {})) {
     for (const c of page.DBClusters ?? []) {
       const t = tagsOf(c.TagList);
       if (t[TEMPORARY_TAG] !== 'true' || (c.ClusterCreateTime?.getTime() ?? now.getTime()) > cutoff) continue;
@@ -183,8 +163,7 @@ export async function sweepTemporary(
       await ignoreNotFound(() => rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: c.DBClusterIdentifier, SkipFinalSnapshot: true })));
       deleted.push(c.DBClusterIdentifier ?? '');
     }
-    clusterMarker = page.Marker;
-  } while (clusterMarker);
+  }
   log.info('temporary resources swept', { deleted, othersLeft });
   return { deleted, othersLeft };
 }

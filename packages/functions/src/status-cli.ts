@@ -3,6 +3,7 @@
 // table. It lives here, not in core's `snaplake` CLI, because it reads AWS and core has no AWS SDK.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { clientConfig } from './aws-clients';
 import { freshnessTable, readFreshness, StatusError } from './status';
 
 const USAGE = `usage: snaplake-status --stack <project>-<stage>-export-pipeline [--region <region>]
@@ -58,6 +59,6 @@ if (require.main === module) {
   void runStatusCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-  }, (region) => ({ cloudformation: new CloudFormationClient({ region }), cloudwatch: new CloudWatchClient({ region }) }))
+  }, (region) => ({ cloudformation: new CloudFormationClient(clientConfig({ region })), cloudwatch: new CloudWatchClient(clientConfig({ region })) }))
     .then((code) => { process.exitCode = code; });
 }

@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, MetricDataResult, paginateDescribeAlarms, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
 import { awsErrorName } from './errors';
 
 // `snaplake-status`: the freshness table of a stage, read from its export-pipeline stack's outputs,
@@ -84,12 +84,9 @@ async function alarmStates(cloudwatch: CloudWatchClient, names: readonly string[
   const states = new Map<string, string>();
   // DescribeAlarms takes at most 100 names a call.
   for (let i = 0; i < names.length; i += 100) {
-    let token: string | undefined;
-    do {
-      const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), NextToken: token }));
+    for await (const page of paginateDescribeAlarms({ client: cloudwatch }, { AlarmNames: names.slice(i, i + 100) })) {
       for (const alarm of page.MetricAlarms ?? []) if (alarm.AlarmName) states.set(alarm.AlarmName, alarm.StateValue ?? 'UNKNOWN');
-      token = page.NextToken;
-    } while (token);
+    }
   }
   return states;
 }
@@ -100,21 +97,16 @@ async function newestExports(cloudwatch: CloudWatchClient, output: FreshnessOutp
   for (let i = 0; i < output.databases.length; i += 500) {
     const batch = output.databases.slice(i, i + 500);
     const results: MetricDataResult[] = [];
-    let token: string | undefined;
-    do {
-      const page = await cloudwatch.send(new GetMetricDataCommand({
-        StartTime: new Date(now.getTime() - LOOK_BACK_DAYS * 86_400_000),
-        EndTime: now,
-        ScanBy: 'TimestampDescending',
-        NextToken: token,
-        MetricDataQueries: batch.map(({ database }, j) => ({
-          Id: `db${i + j}`,
-          MetricStat: { Metric: { Namespace: output.namespace, MetricName: output.metricName, Dimensions: [{ Name: output.dimension, Value: database }] }, Period: 3600, Stat: 'Sum' },
-        })),
-      }));
-      results.push(...(page.MetricDataResults ?? []));
-      token = page.NextToken;
-    } while (token);
+    const request = {
+      StartTime: new Date(now.getTime() - LOOK_BACK_DAYS * 86_400_000),
+      EndTime: now,
+      ScanBy: 'TimestampDescending' as const,
+      MetricDataQueries: batch.map(({ database }, j) => ({
+        Id: `db${i + j}`,
+        MetricStat: { Metric: { Namespace: output.namespace, MetricName: output.metricName, Dimensions: [{ Name: output.dimension, Value: database }] }, Period: 3600, Stat: 'Sum' },
+      })),
+    };
+    for await (const page of paginateGetMetricData({ client: cloudwatch }, request)) results.push(...(page.MetricDataResults ?? []));
     for (const result of results) {
       const database = batch[Number(result.Id?.slice(2)) - i]?.database;
       const times = (result.Timestamps ?? []).filter((_, k) => (result.Values?.[k] ?? 0) > 0).map((t) => t.getTime());

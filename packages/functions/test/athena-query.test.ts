@@ -103,11 +103,11 @@ describe('runQuery', () => {
     expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(1);
   });
 
-  test('throttled calls are retried with jitter', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
-    athena.on(StartQueryExecutionCommand).rejectsOnce(throttled).resolves({ QueryExecutionId: 'q1' });
-    athena.on(GetQueryExecutionCommand).rejectsOnce(throttled).resolves(execution('SUCCEEDED'));
-    await expect(runQuery(client, request, clock())).resolves.toMatchObject({ state: 'SUCCEEDED' });
+  test('throttling left after the SDK\'s own retries reaches the caller: snaplake adds no retry of its own', async () => {
+    // The SDK retries throttling inside `send` (test/aws-clients.test.ts); the mock replaces `send`.
+    athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    await expect(runQuery(client, request, clock())).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
   });
 
   test('a query that outlives the wait budget is reported, not waited on forever', async () => {

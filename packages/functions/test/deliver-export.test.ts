@@ -6,7 +6,6 @@ const source = 'snaplake-exports';
 const partner = 'partner-lake';
 const exportPrefix = 'exports/rds-orders-1a2b3c4d/';
 const target = { destination: partner, destinationPrefix: 'from-acme/rds-orders-1a2b3c4d', bucketOwnerEnforced: true };
-const noWait = { sleep: async () => undefined };
 let s3: LocalS3;
 let setupRequests = 0;
 const big = Buffer.alloc(12 * 1024 * 1024 + 17, 7);
@@ -36,7 +35,7 @@ describe('deliverExport against a local S3 server', () => {
 
   test('copies every object of the export, nested prefixes and a multipart-sized object, then verifies', async () => {
     sourceBefore = await listObjects(s3.client, source, exportPrefix);
-    const options = { multipartThreshold: 8 * 1024 * 1024, partSize: 5 * 1024 * 1024, retry: noWait };
+    const options = { multipartThreshold: 8 * 1024 * 1024, partSize: 5 * 1024 * 1024 };
     const result = await deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, target, options);
     expect(result).toEqual({ copied: 122, skipped: 0, objects: 122, bytes: sourceBefore.reduce((sum, o) => sum + o.size, 0) });
     const delivered = await listObjects(s3.client, partner, 'from-acme/');
@@ -56,10 +55,10 @@ describe('deliverExport against a local S3 server', () => {
   });
 
   test('a rerun skips what was delivered, and copies only what is missing', async () => {
-    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, target, { retry: noWait }))
+    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, target))
       .resolves.toMatchObject({ copied: 0, skipped: 122 });
     await s3.client.send(new DeleteObjectCommand({ Bucket: partner, Key: 'from-acme/rds-orders-1a2b3c4d/shop/public.table_3/1/part-00000.gz.parquet' }));
-    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, target, { retry: noWait }))
+    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, target))
       .resolves.toMatchObject({ copied: 1, skipped: 121 });
   }, 60_000);
 
@@ -74,7 +73,7 @@ describe('deliverExport against a local S3 server', () => {
   test('throttling (503 SlowDown) is retried and the delivery completes', async () => {
     const fresh = { ...target, destinationPrefix: 'throttled' };
     s3.throttleNextWrites(5);
-    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, fresh, { concurrency: 4, retry: noWait }))
+    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, fresh, { concurrency: 4 }))
       .resolves.toMatchObject({ copied: 122 });
     expect(s3.requests.filter((r) => r.startsWith('PUT /partner-lake/throttled/')).length).toBeGreaterThan(122);
   }, 60_000);

@@ -184,7 +184,7 @@ describe('reportRecoveryPoints', () => {
     const central = mockClient(RDSClient);
     central.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [snapshot('c1', 0.5), snapshot('c2', 2)] });
     const lines: string[] = [];
-    const empty = { send: async () => ({ DBSnapshots: [] }) } as unknown as RDSClient;
+    const empty = Object.assign(new RDSClient({ region: 'eu-north-1' }), { send: async () => ({ DBSnapshots: [] }) });
     const results = await reportRecoveryPoints((region) => (region === 'eu-central-1' ? new RDSClient({ region }) : empty),
       [{ databaseIdentifier: 'orders-db', kind: 'instance' }], ['eu-central-1', 'eu-north-1'], 'snaplake/prod/dr', now, (l) => lines.push(l));
     expect(results).toEqual([

@@ -30,7 +30,7 @@ test('the functions emit every metric core declares, exactly as declared', async
     catalog: { tables: ['t'] },
   }, { namespace: metricNamespace('prod', 'exports'), price: DEFAULT_EXPORT_PRICE, emit });
   reportExport({ outcome: 'failed', state: {} }, { namespace: metricNamespace('prod', 'exports'), price: DEFAULT_EXPORT_PRICE, emit });
-  const noCopies = { send: async () => ({ DBSnapshots: [] }) } as unknown as RDSClient;
+  const noCopies = Object.assign(new RDSClient({ region: 'eu-central-1' }), { send: async () => ({ DBSnapshots: [] }) });
   await reportRecoveryPoints(() => noCopies, [{ databaseIdentifier: 'orders-db', kind: 'instance' }], ['eu-central-1'], metricNamespace('prod', 'dr'), new Date(), emit);
   const status = { queryExecutionId: 'q', state: 'FAILED' as const, reason: '', retryable: false, bytesScanned: 1, runTimeMs: 1, outputLocation: '' };
   await finishScheduledQuery(new S3Client({}), { query: { name: 'daily' }, status, outcome: 'failed' }, { resultsBucket: 'r', namespace: metricNamespace('prod', 'scheduled-queries') }, emit);

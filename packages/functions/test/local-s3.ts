@@ -7,6 +7,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { clientConfig } from '../src';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 
@@ -75,13 +76,14 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
     });
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const client = new S3Client({
+  // Built as the functions build theirs: the SDK retries throttling (the proxy's 503 SlowDown) and a
+  // connection the busy local server reset (ECONNRESET), as it would against S3.
+  const client = new S3Client(clientConfig({
     endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     forcePathStyle: true,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    maxAttempts: 1,
-  });
+  }));
   return {
     client,
     requests,

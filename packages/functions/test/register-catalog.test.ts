@@ -153,9 +153,9 @@ describe('registerCatalog', () => {
     expect(glue.commandCalls(UpdateTableCommand).map((c) => c.args[0].input.TableInput!.Name)).toEqual(['orders']);
   });
 
-  test('Glue throttling is retried and then succeeds', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    glue.on(CreateDatabaseCommand).rejectsOnce(throttled).resolves({});
+  test('a Glue write that met a concurrent change is tried again and then succeeds', async () => {
+    const conflict = Object.assign(new Error('Concurrent modification'), { name: 'ConcurrentModificationException' });
+    glue.on(CreateDatabaseCommand).rejectsOnce(conflict).resolves({});
     await expect(registerCatalog(glueClient, s3.client, input, settings)).resolves.toMatchObject({ databases: ['snaplake_dev_orders_db_shop'] });
     expect(glue.commandCalls(CreateDatabaseCommand)).toHaveLength(2);
   });

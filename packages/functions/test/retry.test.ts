@@ -1,35 +1,32 @@
-import { chunk, isRetryableAwsError, mapWithConcurrency, withRetries } from '../src';
+import { chunk, mapWithConcurrency, retryConcurrentModification } from '../src';
 
-const throttled = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+const conflict = () => Object.assign(new Error('version mismatch'), { name: 'ConcurrentModificationException' });
 
-describe('withRetries', () => {
-  test('retries throttling with growing, capped, jittered waits, then succeeds', async () => {
+describe('retryConcurrentModification', () => {
+  test('tries a write again while Glue reports a concurrent change, with growing jittered waits', async () => {
     const waits: number[] = [];
     let calls = 0;
-    const result = await withRetries(async () => {
+    const result = await retryConcurrentModification(async () => {
       calls++;
-      if (calls < 4) throw throttled();
+      if (calls < 4) throw conflict();
       return 'ok';
-    }, { sleep: async (ms) => { waits.push(ms); }, random: () => 0.5, baseDelayMs: 100, maxDelayMs: 300 });
+    }, { sleep: async (ms) => { waits.push(ms); }, random: () => 0.5, baseDelayMs: 100 });
     expect(result).toBe('ok');
-    expect(waits).toEqual([50, 100, 150]);
+    expect(waits).toEqual([50, 100, 200]);
   });
 
-  test('gives up after the attempts and throws the last error', async () => {
+  test('gives up after the attempts and throws the last conflict', async () => {
     let calls = 0;
-    await expect(withRetries(async () => { calls++; throw throttled(); }, { attempts: 3, sleep: async () => undefined })).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(retryConcurrentModification(async () => { calls++; throw conflict(); }, { attempts: 3, sleep: async () => undefined }))
+      .rejects.toMatchObject({ name: 'ConcurrentModificationException' });
     expect(calls).toBe(3);
   });
 
-  test('does not retry an error that a retry cannot fix', async () => {
+  test.each(['ThrottlingException', 'InternalServiceException', 'AccessDeniedException'])('leaves %s to the SDK: thrown at once', async (name) => {
     let calls = 0;
-    await expect(withRetries(async () => { calls++; throw Object.assign(new Error('no'), { name: 'AccessDeniedException' }); }, { sleep: async () => undefined })).rejects.toThrow('no');
+    await expect(retryConcurrentModification(async () => { calls++; throw Object.assign(new Error('no'), { name }); }, { sleep: async () => undefined }))
+      .rejects.toMatchObject({ name });
     expect(calls).toBe(1);
-  });
-
-  test('5xx responses are retryable', () => {
-    expect(isRetryableAwsError(Object.assign(new Error('x'), { name: 'Unknown', $metadata: { httpStatusCode: 503 } }))).toBe(true);
-    expect(isRetryableAwsError('not an error')).toBe(false);
   });
 });
 

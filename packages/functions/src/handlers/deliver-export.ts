@@ -1,5 +1,5 @@
 import { copyObjects, DeliveryTarget, deliveryS3Client, listObjects, verifyDelivery } from '../deliver-export';
-import { requiredEnv } from '../env';
+import { isRecord, jsonEnv, optionalEnv, optionalIntegerEnv, recordOf, requiredEnv } from '../env';
 import { InvalidInputError } from '../errors';
 import { exportRootKey } from '../export-files';
 import { log } from '../log';
@@ -17,13 +17,11 @@ interface Batch {
   readonly BatchInput: ExportRef & { sourcePrefix: string };
 }
 
+const isDeliveryTarget = (value: unknown): value is DeliveryTarget => isRecord(value)
+  && typeof value.destination === 'string' && value.destination !== '' && typeof value.destinationPrefix === 'string';
+
 function deliveries(): Record<string, DeliveryTarget> {
-  try {
-    return JSON.parse(requiredEnv('DELIVERIES')) as Record<string, DeliveryTarget>;
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`DELIVERIES is not JSON: ${(error as Error).message}`);
-  }
+  return jsonEnv('DELIVERIES', { expected: '{ "<database>": { destination, destinationPrefix, kmsKeyArn?, bucketOwnerEnforced? } }', matches: recordOf(isDeliveryTarget) });
 }
 
 function targetFor(ref: ExportRef): DeliveryTarget | undefined {
@@ -46,13 +44,13 @@ export async function handler(input: (ExportRef & { step?: 'plan' | 'verify' }) 
   }
   const target = targetFor(input);
   if (!target) return { mode: 'none', reason: `no delivery is configured for ${input?.databaseIdentifier}` };
-  const sourcePrefix = exportRootKey(process.env.EXPORT_PREFIX ?? '', input.exportTaskIdentifier);
+  const sourcePrefix = exportRootKey(optionalEnv('EXPORT_PREFIX') ?? '', input.exportTaskIdentifier);
   const objects = await listObjects(s3, bucket, sourcePrefix);
   if (input.step === 'verify') {
     await verifyDelivery(s3, sourcePrefix, objects, target);
     return { mode: 'verified', objects: objects.length };
   }
-  if (objects.length > Number(process.env.INLINE_MAX_OBJECTS ?? 5000)) {
+  if (objects.length > (optionalIntegerEnv('INLINE_MAX_OBJECTS', { min: 1, max: 10_000_000 }) ?? 5000)) {
     log.info('delivery handed to batches', { objects: objects.length, destination: target.destination });
     return { mode: 'distributed', sourcePrefix, objects: objects.length };
   }

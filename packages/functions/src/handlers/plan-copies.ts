@@ -1,9 +1,9 @@
 import { RDSClient } from '@aws-sdk/client-rds';
-import { CopyDestination, CopyPlan, deleteSourceSnapshot, planCopies } from '../disaster-recovery';
-import { requiredEnv } from '../env';
-import { InvalidInputError } from '../errors';
+import { clientConfig } from '../aws-clients';
+import { CopyPlan, deleteSourceSnapshot, planCopies } from '../disaster-recovery';
+import { jsonEnv, listOf, requiredEnv, withStrings } from '../env';
 
-const rds = new RDSClient({});
+const rds = new RDSClient(clientConfig());
 
 type PlanInput = Parameters<typeof planCopies>[1] | { deleteSource: Parameters<typeof deleteSourceSnapshot>[1] };
 
@@ -13,12 +13,6 @@ type PlanInput = Parameters<typeof planCopies>[1] | { deleteSource: Parameters<t
  */
 export async function handler(input: PlanInput): Promise<CopyPlan | Awaited<ReturnType<typeof deleteSourceSnapshot>>> {
   if (input && 'deleteSource' in input) return deleteSourceSnapshot(rds, input.deleteSource);
-  let destinations: CopyDestination[];
-  try {
-    destinations = JSON.parse(requiredEnv('COPY_DESTINATIONS')) as CopyDestination[];
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`COPY_DESTINATIONS is not JSON: ${(error as Error).message}`);
-  }
+  const destinations = jsonEnv('COPY_DESTINATIONS', { expected: 'a list of { region, kmsKeyArn }', matches: listOf(withStrings('region', 'kmsKeyArn')) });
   return planCopies(rds, input as Parameters<typeof planCopies>[1], { sourceRegion: requiredEnv('AWS_REGION'), destinations });
 }

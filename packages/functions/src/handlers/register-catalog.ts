@@ -1,5 +1,4 @@
-import { requiredEnv } from '../env';
-import { InvalidInputError } from '../errors';
+import { integerEnv, optionalEnv, requiredEnv } from '../env';
 import { lazy } from '../lazy';
 import { log } from '../log';
 import type { RegisterCatalogInput } from '../register-catalog';
@@ -8,20 +7,20 @@ import { catalogSummary, CatalogSummary } from '../step-results';
 // The catalog code and its SDK clients load on the first invocation, not at init: @aws-sdk/client-glue
 // alone takes ~100 ms to load (bench/cold-start.mjs reports both init and the first invocation's load).
 const ready = lazy(async () => {
-  const [{ GlueClient }, { S3Client }, { registerCatalog }] = await Promise.all([
-    import('@aws-sdk/client-glue'), import('@aws-sdk/client-s3'), import('../register-catalog'),
+  const [{ GlueClient }, { S3Client }, { registerCatalog }, { clientConfig }] = await Promise.all([
+    import('@aws-sdk/client-glue'), import('@aws-sdk/client-s3'), import('../register-catalog'), import('../aws-clients'),
   ]);
-  return { glue: new GlueClient({}), s3: new S3Client({}), registerCatalog };
+  return { glue: new GlueClient(clientConfig()), s3: new S3Client(clientConfig()), registerCatalog };
 });
 
 /** Step Functions task: catalog a COMPLETE export in Glue from its own metadata; the workflow gets a bounded summary. */
 export async function handler(input: RegisterCatalogInput): Promise<CatalogSummary> {
-  const retentionDays = Number(requiredEnv('EXPORT_RETENTION_DAYS'));
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new InvalidInputError(`EXPORT_RETENTION_DAYS must be a whole number >= 1, got ${process.env.EXPORT_RETENTION_DAYS}`);
+  // The bounds of the stage config's exportRetentionDays.
+  const retentionDays = integerEnv('EXPORT_RETENTION_DAYS', { min: 1, max: 3650 });
   const { glue, s3, registerCatalog } = await ready();
   const catalog = await registerCatalog(glue, s3, input, {
     bucketName: requiredEnv('EXPORT_BUCKET_NAME'),
-    exportPrefix: process.env.EXPORT_PREFIX ?? '',
+    exportPrefix: optionalEnv('EXPORT_PREFIX') ?? '',
     databasePrefix: requiredEnv('GLUE_DATABASE_PREFIX'),
     retentionDays,
   });

@@ -1,5 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
-import { requiredEnv } from '../env';
+import { clientConfig } from '../aws-clients';
+import { isRecord, isString, isStringList, jsonEnv, recordOf } from '../env';
 import { InvalidInputError } from '../errors';
 import { ResolvedSnapshot } from '../resolve-snapshot';
 import {
@@ -12,7 +13,10 @@ import {
   TemporaryResources,
 } from '../serverless-detour';
 
-const rds = new RDSClient({});
+const rds = new RDSClient(clientConfig());
+
+const isRestoreSettings = (value: unknown): value is RestoreSettings => isRecord(value) && recordOf(isString)(value.engineVersions)
+  && isString(value.subnetGroupName) && isStringList(value.securityGroupIds) && (value.kmsKeyArn === undefined || isString(value.kmsKeyArn));
 
 type DetourInput =
   | { step: 'restore'; snapshot: ResolvedSnapshot; executionArn: string }
@@ -24,7 +28,9 @@ type DetourInput =
 export async function handler(input: DetourInput) {
   switch (input?.step) {
     case 'restore':
-      return restoreTemporaryCluster(rds, input, JSON.parse(requiredEnv('RESTORE_SETTINGS')) as RestoreSettings);
+      return restoreTemporaryCluster(rds, input, jsonEnv('RESTORE_SETTINGS', {
+        expected: '{ engineVersions: { <engine>: <version> }, subnetGroupName, securityGroupIds: [...], kmsKeyArn? }', matches: isRestoreSettings,
+      }));
     case 'check-cluster':
       return checkTemporaryCluster(rds, input.temporary);
     case 'snapshot':

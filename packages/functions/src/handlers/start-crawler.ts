@@ -1,4 +1,5 @@
-import { requiredEnv } from '../env';
+import { clientConfig } from '../aws-clients';
+import { optionalEnv, requiredEnv } from '../env';
 import { lazy } from '../lazy';
 import type { StartCrawlerInput } from '../start-crawler';
 
@@ -6,7 +7,7 @@ import type { StartCrawlerInput } from '../start-crawler';
 // alone takes ~100 ms to load (bench/cold-start.mjs reports both init and the first invocation's load).
 const ready = lazy(async () => {
   const [{ GlueClient }, { startCrawler }] = await Promise.all([import('@aws-sdk/client-glue'), import('../start-crawler')]);
-  return { glue: new GlueClient({}), startCrawler };
+  return { glue: new GlueClient(clientConfig()), startCrawler };
 });
 
 /** Step Functions task (stages with catalog: 'crawler'): crawl the one export that completed. */
@@ -15,7 +16,7 @@ export async function handler(input: StartCrawlerInput) {
   return startCrawler(glue, input, {
     crawlerName: requiredEnv('CRAWLER_NAME'),
     bucketName: requiredEnv('EXPORT_BUCKET_NAME'),
-    exportPrefix: process.env.EXPORT_PREFIX ?? '',
+    exportPrefix: optionalEnv('EXPORT_PREFIX') ?? '',
     databasePrefix: requiredEnv('GLUE_DATABASE_PREFIX'),
   });
 }

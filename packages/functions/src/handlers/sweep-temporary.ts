@@ -1,12 +1,15 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { requiredEnv } from '../env';
+import { clientConfig } from '../aws-clients';
+import { integerEnv, optionalEnv } from '../env';
 import { sweepTemporary } from '../serverless-detour';
 
-const rds = new RDSClient({});
-const sfn = new SFNClient({});
+const rds = new RDSClient(clientConfig());
+const sfn = new SFNClient(clientConfig());
 
 /** Scheduled: delete temporary clusters and snapshots left by executions that ended without cleaning up. */
 export async function handler() {
-  return sweepTemporary(rds, sfn, Number(requiredEnv('SWEEP_AFTER_HOURS')), new Date(), process.env.STATE_MACHINE_NAME || undefined);
+  // The bounds of the stage config's serverlessV1Restore.sweepAfterHours.
+  const sweepAfterHours = integerEnv('SWEEP_AFTER_HOURS', { min: 1, max: 24 * 30 });
+  return sweepTemporary(rds, sfn, sweepAfterHours, new Date(), optionalEnv('STATE_MACHINE_NAME'));
 }
