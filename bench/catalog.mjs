@@ -2,6 +2,8 @@
 // after 50 ms, and report wall time and Glue calls (target: 4 s; a crawler needs a minute or more just
 // to start). The nightly case starts from the tables the previous night's export left.
 // Usage: node bench/catalog.mjs [--runs 3] [--tables 500] [--latency 50]
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
 import { historyPartitionsParameter, readHistoryPartitions } from '@snaplake/core';
 import { registerCatalog } from '@snaplake/functions';
 import { median, option, report } from './lib.mjs';
@@ -29,20 +31,21 @@ const files = {
   [`exports/${exportId}/export_info_${exportId}.json`]: JSON.stringify({ exportTaskIdentifier: exportId, sourceArn: 'arn:aws:rds:eu-west-1:1:snapshot:x', snapshotTime: '2026-11-21T03:05:00Z', status: 'COMPLETE' }),
   [`exports/${exportId}/export_tables_info_${exportId}_from_1_to_${tableCount}.json`]: tablesInfo,
 };
-const s3 = {
+// Real clients (the SDK's paginators take only those) whose `send` answers from memory.
+const s3 = Object.assign(new S3Client({ region: 'eu-west-1' }), {
   send: async (command) => {
     const name = command.constructor.name;
     if (name === 'ListObjectsV2Command') return { Contents: Object.keys(files).map((Key) => ({ Key })) };
     if (name === 'GetObjectCommand') return { Body: { transformToString: async () => files[command.input.Key] } };
     throw new Error(`unexpected S3 call ${name}`);
   },
-};
+});
 
 /** A Glue client whose every call answers after the latency; GetTables returns `existing`. */
 function fakeGlue(existing, latency = latencyMs) {
   const calls = {};
   const created = [];
-  return {
+  return Object.assign(new GlueClient({ region: 'eu-west-1' }), {
     calls,
     created,
     send: async (command) => {
@@ -58,7 +61,7 @@ function fakeGlue(existing, latency = latencyMs) {
         default: return {};
       }
     },
-  };
+  });
 }
 
 const input = (snapshotTime) => ({ exportTaskIdentifier: exportId, databaseIdentifier: 'orders-db', engine: 'postgres', snapshotTime });
