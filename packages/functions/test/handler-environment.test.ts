@@ -16,8 +16,15 @@ afterEach(() => {
   process.env = { ...saved };
 });
 
-const copy = { sourceArn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:x', sourceRegion: 'eu-west-1', kind: 'instance' as const,
-  databaseIdentifier: 'orders-db', region: 'eu-central-1', kmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:alias/dr', copyIdentifier: 'c' };
+const copy = {
+  sourceArn: 'arn:aws:rds:eu-west-1:111111111111:snapshot:x',
+  sourceRegion: 'eu-west-1',
+  kind: 'instance' as const,
+  databaseIdentifier: 'orders-db',
+  region: 'eu-central-1',
+  kmsKeyArn: 'arn:aws:kms:eu-central-1:111111111111:alias/dr',
+  copyIdentifier: 'c',
+};
 
 test.each([
   ['KEEP_LAST', 'seven', () => pruneCopies(copy), /KEEP_LAST must be a whole number from 1 to 1000, got "seven"/],
