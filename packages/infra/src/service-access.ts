@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { SnaplakeFunction } from './snaplake-function';
 
 /**
  * An AWS service principal that may act for this account only: `aws:SourceAccount` in the trust
@@ -77,6 +78,36 @@ export function triggerDeadLetterQueue(scope: Construct, id: string, key: kms.IK
   });
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the dead-letter queue of ${usedFor}.` });
   return queue;
+}
+
+/** How long Lambda keeps trying an asynchronous event before it counts as failed. */
+export interface AsyncRetries {
+  /** 0 to 2 retries after the first attempt. */
+  readonly retryAttempts: number;
+  /** 1 minute to 6 hours. */
+  readonly maxEventAge: Duration;
+}
+
+/**
+ * A function invoked asynchronously (by an EventBridge rule) sends each event that fails every attempt to `queue`, an
+ * alarmed dead-letter queue, instead of Lambda discarding it. Lambda sends the record with the function's role:
+ * sqs:SendMessage (Lambda developer guide, "Capturing records of Lambda asynchronous invocations"), and a data key of
+ * the queue's key (SQS developer guide, "Key management": a producer needs kms:GenerateDataKey and kms:Decrypt).
+ */
+/** An alarmed dead-letter queue and the key it is encrypted with. */
+export interface AsyncFailures {
+  readonly queue: sqs.IQueue;
+  readonly key: kms.IKey;
+}
+
+export function sendFailuresTo(fn: SnaplakeFunction, queue: sqs.IQueue, key: kms.IKey, retries: AsyncRetries): void {
+  fn.function.configureAsyncInvoke({
+    onFailure: { bind: () => ({ destination: queue.queueArn }) },
+    retryAttempts: retries.retryAttempts,
+    maxEventAge: retries.maxEventAge,
+  });
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
 }
 
 /**

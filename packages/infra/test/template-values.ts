@@ -114,6 +114,9 @@ function attributeOf(stack: SynthesizedStack, logicalId: string, attribute: stri
     'AWS::KMS::Key': { Ref: () => '1234abcd-12ab-34cd-56ef-1234567890ab', Arn: () => arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab') },
     'AWS::IAM::Role': { Ref: () => nameOf('RoleName'), Arn: () => `arn:${partitionOf(stack.region)}:iam::${stack.account}:role/${nameOf('RoleName')}` },
     'AWS::Logs::LogGroup': { Ref: () => nameOf('LogGroupName'), Arn: () => arn('logs', `log-group:${nameOf('LogGroupName')}:*`) },
+    'AWS::Events::Rule': { Ref: () => nameOf('Name'), Arn: () => arn('events', `rule/${nameOf('Name')}`) },
+    'AWS::Scheduler::Schedule': { Arn: () => arn('scheduler', `schedule/default/${nameOf('Name')}`) },
+    'AWS::CloudWatch::Alarm': { Ref: () => nameOf('AlarmName'), Arn: () => arn('cloudwatch', `alarm:${nameOf('AlarmName')}`) },
     'AWS::Glue::Crawler': { Ref: () => nameOf('Name') },
     'AWS::Athena::WorkGroup': { Ref: () => nameOf('Name') },
   };

@@ -8,12 +8,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wildcardOnArnOf } from '../nag';
-import { eventsRole, retryPublishing, triggerDeadLetterQueue, workflowRole } from '../service-access';
+import { AsyncFailures, eventsRole, retryPublishing, sendFailuresTo, triggerDeadLetterQueue, workflowRole } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { CopyPlanning } from './disaster-recovery/copy-planning';
 import { RecoveryPoints } from './disaster-recovery/recovery-points';
@@ -102,8 +101,9 @@ export class DisasterRecoveryStack extends Stack {
 
     // A trigger that cannot start the workflow lands here, and raises an alarm: no failure goes unseen.
     const deadLetters = triggerDeadLetterQueue(this, 'TriggerDeadLetters', props.notificationsKey, 'the copy triggers');
-    this.startCopies(databases, arns, deadLetters, props);
-    recoveryPoints.reportHourly(deadLetters);
+    const failures: AsyncFailures = { queue: deadLetters, key: props.notificationsKey };
+    this.startCopies(databases, arns, failures, props);
+    recoveryPoints.reportHourly(failures);
 
     const onAlarm = new cwActions.SnsAction(props.notifications);
     const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => new cloudwatch.Alarm(this, name, {
@@ -117,12 +117,14 @@ export class DisasterRecoveryStack extends Stack {
     alarm('CopiesFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), 'a snapshot copy failed (quota, key, or copy error)');
     alarm('CopiesTimedOut', this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }), 'a snapshot copy workflow timed out');
     alarm('TriggersDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      'a snapshot event or schedule could not start the copy workflow');
+      'a snapshot event or schedule could not start the copy workflow, or a function it invokes failed');
     this.recoveryPointAlarms = recoveryPoints.alarms(onAlarm);
   }
 
   /** Triggers: each created snapshot of a copied database, or (snapshotSchedule) a snapshot made on a schedule. */
-  private startCopies(databases: readonly DatabaseConfig[], arns: SnapshotArns, deadLetters: sqs.IQueue, props: DisasterRecoveryStackProps): void {
+  private startCopies(
+    databases: readonly DatabaseConfig[], arns: SnapshotArns, { queue: deadLetters, key }: AsyncFailures, props: DisasterRecoveryStackProps,
+  ): void {
     const { config } = props;
     if (config.snapshotSchedule) {
       const scheduleRole = eventsRole(this, 'ScheduleRole', 'Lets EventBridge start the copy workflow on schedule');
@@ -157,6 +159,7 @@ export class DisasterRecoveryStack extends Stack {
       resources: [arns.rds(this.region, 'snapshot:*'), arns.rds(this.region, 'cluster-snapshot:*')],
     }));
     Validations.of(start.role).acknowledge(...arns.wildcards([this.region], SnapshotArns.ANY_SNAPSHOT));
+    sendFailuresTo(start, deadLetters, key, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
     new events.Rule(this, 'SnapshotCreated', {
       description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,
       eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] } },

@@ -12,7 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { exportPrice, exportScopes, maxExportAgeHours } from '../export-settings';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
-import { allowAlarmNotifications, allowEventBridgeDeadLetters, eventsRole, servicePrincipalForThisAccount, triggerDeadLetterQueue } from '../service-access';
+import { allowAlarmNotifications, allowEventBridgeDeadLetters, eventsRole, sendFailuresTo, servicePrincipalForThisAccount, triggerDeadLetterQueue } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { ExportWorkflow } from './export-workflow';
 import { freshnessAlarm } from './freshness-alarms';
@@ -79,6 +79,8 @@ export class ExportPipelineStack extends Stack {
     allowEventBridgeDeadLetters(notificationsKey);
     for (const email of stage.notificationEmails) this.notifications.addSubscription(new subscriptions.EmailSubscription(email));
 
+    // What the triggers could not start, and what the functions they invoke failed on: alarmed below.
+    const deadLetters = triggerDeadLetterQueue(this, 'TriggerDeadLetters', notificationsKey, 'the export triggers');
     const glueDatabasePrefix = catalogName(props.project, stage.name);
     this.workflow = new ExportWorkflow(this, 'Workflow', {
       stageName: stage.name,
@@ -94,6 +96,7 @@ export class ExportPipelineStack extends Stack {
       exportPrice: exportPrice(stage),
       catalog: stage.catalog,
       serverlessV1Restore: stage.serverlessV1Restore,
+      failures: { queue: deadLetters, key: notificationsKey },
     });
 
     // Publishing to an encrypted topic needs the key: without this, every notification would fail.
@@ -118,8 +121,8 @@ export class ExportPipelineStack extends Stack {
       resources: [rdsArn('snapshot:*'), rdsArn('cluster-snapshot:*')],
     }));
     Validations.of(this.startWorkflow.role).acknowledge(...snapshotWildcards(this.region, this.account));
+    sendFailuresTo(this.startWorkflow, deadLetters, notificationsKey, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
 
-    const deadLetters = triggerDeadLetterQueue(this, 'TriggerDeadLetters', notificationsKey, 'the export triggers');
     if (watched.length > 0) {
       new events.Rule(this, 'SnapshotCreated', {
         description: `snaplake ${stage.name}: snapshot created -> export workflow`,
@@ -174,7 +177,7 @@ export class ExportPipelineStack extends Stack {
     alarm('ExportsFailed', this.workflow.stateMachine.metricFailed(everyFiveMinutes), `snaplake ${stage.name}: an export workflow failed`);
     alarm('ExportsTimedOut', this.workflow.stateMachine.metricTimedOut(everyFiveMinutes), `snaplake ${stage.name}: an export workflow timed out`);
     alarm('TriggersDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      `snaplake ${stage.name}: a snapshot event or schedule could not start the export workflow`);
+      `snaplake ${stage.name}: a snapshot event or schedule could not start the export workflow, or a function it invokes failed`);
 
     for (const db of stage.databases) {
       const freshness = this.freshnessAlarms[db.identifier] = freshnessAlarm(this, stage.name, db);

@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wildcardOnArnOf } from '../nag';
-import { retryPublishing, workflowRole } from '../service-access';
+import { AsyncFailures, retryPublishing, workflowRole } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
 import { CATCH_ALL, invokeFunction } from '../workflow-tasks';
 import { CrawlerCatalog, ExportCatalog, MetadataCatalog } from './export/export-catalog';
@@ -42,6 +42,8 @@ export interface ExportWorkflowProps {
   readonly snapshotPollInterval?: Duration;
   /** @default Duration.minutes(5) */
   readonly exportPollInterval?: Duration;
+  /** The alarmed dead-letter queue (and its key) of what runs outside the workflow: the sweeper's schedule and its failures. */
+  readonly failures: AsyncFailures;
 }
 
 /**
@@ -119,7 +121,7 @@ export class ExportWorkflow extends Construct {
       },
       comment: `snaplake ${props.stageName}: export snapshots to S3 and catalog them`,
     });
-    this.sweeper = this.serverlessV1Detour?.addSweeper(stateMachineName);
+    this.sweeper = this.serverlessV1Detour?.addSweeper(stateMachineName, props.failures);
     this.partnerDelivery?.acknowledgeChildExecutions(this.stateMachine);
     Validations.of(this.stateMachine.role).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray tracing actions take no resource ARN (set by the CDK).' },

@@ -3,10 +3,10 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { listCopies } from './region-copy';
 import { SnapshotArns } from './snapshot-arns';
+import { AsyncFailures, sendFailuresTo } from '../../service-access';
 import { SnaplakeFunction } from '../../snaplake-function';
 
 /**
@@ -40,13 +40,15 @@ export class RecoveryPoints {
     Validations.of(this.function.role).acknowledge(...arns.wildcards(config.destinationRegions, SnapshotArns.ANY_SNAPSHOT));
   }
 
-  /** Runs the report every hour; an invocation that cannot be delivered goes to `deadLetters`. */
-  reportHourly(deadLetters: sqs.IQueue): void {
+  /** Runs the report every hour; an invocation that cannot be delivered, or still fails after Lambda's retries, goes to `failures`. */
+  reportHourly(failures: AsyncFailures): void {
     new events.Rule(this.scope, 'HourlyRecoveryPoints', {
       description: `snaplake ${this.stageName}: report the age of the newest snapshot copies`,
       schedule: events.Schedule.rate(Duration.hours(1)),
-      targets: [new targets.LambdaFunction(this.function.function, { retryAttempts: 2, deadLetterQueue: deadLetters })],
+      targets: [new targets.LambdaFunction(this.function.function, { retryAttempts: 2, deadLetterQueue: failures.queue })],
     });
+    // A failed report is retried by the next hour's; the recovery point alarms treat a missing report as breaching.
+    sendFailuresTo(this.function, failures.queue, failures.key, { retryAttempts: 2, maxEventAge: Duration.hours(1) });
   }
 
   /** One alarm per database and destination region, raised through `action`. */

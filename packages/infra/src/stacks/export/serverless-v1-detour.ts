@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AsyncFailures, sendFailuresTo } from '../../service-access';
 import { SnaplakeFunction } from '../../snaplake-function';
 import { CATCH_ALL, invokeFunction, TaskInputFields } from '../../workflow-tasks';
 
@@ -66,8 +67,9 @@ export class ServerlessV1Detour {
   /**
    * Hourly: deletes temporary resources older than the sweep age whose execution of the workflow
    * `stateMachineName` is no longer running (another stage's executions are not this role's to read).
+   * What the schedule cannot deliver, and a sweep that still fails after Lambda's retries, go to `failures`.
    */
-  addSweeper(stateMachineName: string): SnaplakeFunction {
+  addSweeper(stateMachineName: string, failures: AsyncFailures): SnaplakeFunction {
     const stack = Stack.of(this.scope);
     const rds = (resource: string) => `arn:${stack.partition}:rds:${stack.region}:${stack.account}:${resource}`;
     const fn = this.sweeper = new SnaplakeFunction(this.scope, 'SweepTemporary', {
@@ -97,8 +99,10 @@ export class ServerlessV1Detour {
     new events.Rule(this.scope, 'HourlySweep', {
       description: 'snaplake: remove temporary Serverless v1 export resources left behind',
       schedule: events.Schedule.rate(Duration.hours(1)),
-      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2, deadLetterQueue: failures.queue })],
     });
+    // A failed sweep is retried by the next hour's: an event older than that goes to the queue.
+    sendFailuresTo(fn, failures.queue, failures.key, { retryAttempts: 2, maxEventAge: Duration.hours(1) });
     return fn;
   }
 
