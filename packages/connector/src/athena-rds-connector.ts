@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as sam from 'aws-cdk-lib/aws-sam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AthenaRdsConnectorAttributes, AthenaRdsConnectorBase, catalogNameOf, DEFAULT_SPILL_PREFIX, IAthenaRdsConnector, ImportedAthenaRdsConnector } from './connector-base';
+import { addNetworkInterfacePermissions, connectorSecurityGroup, createVpcEndpoints, warnWhenSubnetsAreIsolated } from './connector-network';
 import { DatabaseEndpoint } from './database-endpoint';
 import { ConnectorEngine, DEFAULT_PORTS } from './engine';
 import { jdbcConnectionString } from './jdbc-connection-string';
@@ -160,19 +161,13 @@ export class AthenaRdsConnector extends AthenaRdsConnectorBase {
       ?? this.createSpillBucket(props.spillExpiration ?? Duration.days(1), props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.credentials = props.credentials ?? this.createCredentials(props.functionName);
 
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      allowAllOutbound: false,
-      description: `Athena connector ${props.functionName}: egress to the database port and HTTPS only`,
-    });
-    securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(port), 'the database');
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3, Secrets Manager and Athena over HTTPS');
+    const securityGroup = connectorSecurityGroup(this, props.vpc, port, props.functionName);
     this.securityGroup = securityGroup;
     this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(port) });
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets);
     this.role = this.createRole(props);
-    if (props.createVpcEndpoints) this.createEndpoints(props.vpc, securityGroup, props.vpcSubnets);
+    if (props.createVpcEndpoints) createVpcEndpoints(this, props.vpc, securityGroup, props.vpcSubnets);
     else warnWhenSubnetsAreIsolated(this, props.vpc, subnets);
 
     const parameters: Record<string, string> = {
@@ -282,7 +277,7 @@ export class AthenaRdsConnector extends AthenaRdsConnectorBase {
     const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${props.functionName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [logGroupArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroupArn}:*`] }));
-    this.addNetworkInterfacePermissions(role, props.vpc);
+    addNetworkInterfacePermissions(this, role, props.vpc);
     // Your role, your acknowledgements: the README lists the findings cdk-nag reports on it.
     if (props.role) return role;
     // cdk-nag names a wildcard resource as the template has it: a token as <AWS::Region>, a literal as itself.
@@ -303,56 +298,10 @@ export class AthenaRdsConnector extends AthenaRdsConnectorBase {
     );
     return role;
   }
-
-  /**
-   * What Lambda needs to attach the function to the VPC (AWSLambdaVPCAccessExecutionRole v3's actions), scoped to the
-   * connector's VPC with ec2:Vpc wherever the Service Authorization Reference offers it.
-   */
-  private addNetworkInterfacePermissions(role: iam.IRole, vpc: ec2.IVpc): void {
-    const stack = Stack.of(this);
-    const ec2Arn = (resource: string) => stack.formatArn({ service: 'ec2', resource, resourceName: '*' });
-    const inVpc = { ArnEquals: { 'ec2:Vpc': stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: vpc.vpcId }) } };
-    // The new interface has no VPC in its request context; its subnet and security group do.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [ec2Arn('network-interface')] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:CreateNetworkInterface'], resources: [ec2Arn('subnet'), ec2Arn('security-group')], conditions: inVpc,
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-      resources: [ec2Arn('network-interface')],
-      conditions: inVpc,
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
-  }
-
-  private createEndpoints(vpc: ec2.IVpc, connectorGroup: ec2.ISecurityGroup, vpcSubnets?: ec2.SubnetSelection): void {
-    new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [vpcSubnets ?? {}] });
-    const endpointGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc,
-      allowAllOutbound: false,
-      description: 'Secrets Manager endpoint of the Athena connector: HTTPS from the connector only',
-    });
-    endpointGroup.addIngressRule(connectorGroup, ec2.Port.tcp(443), 'the Athena connector');
-    new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
-      vpc,
-      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-      subnets: vpcSubnets,
-      securityGroups: [endpointGroup],
-      privateDnsEnabled: true,
-    });
-  }
 }
 
 function spillObjectsFinding(bucket: s3.IBucket, prefix: string): string {
   const cfn = bucket.node.defaultChild as s3.CfnBucket | undefined;
   const bucketArn = cfn ? `<${Stack.of(cfn).getLogicalId(cfn)}.Arn>` : bucket.bucketArn;
   return `${bucketArn}/${prefix}/*`;
-}
-
-function warnWhenSubnetsAreIsolated(scope: Construct, vpc: ec2.IVpc, selected: ec2.SelectedSubnets): void {
-  const isolated = new Set(vpc.isolatedSubnets.map((s) => s.subnetId));
-  if (selected.subnets.length > 0 && selected.subnets.every((s) => isolated.has(s.subnetId))) {
-    Annotations.of(scope).addWarningV2('@snaplake/connector:no-route-to-endpoints',
-      'The connector subnets are isolated (no NAT) and createVpcEndpoints is false: the connector cannot reach S3 or Secrets Manager and queries will time out. Set createVpcEndpoints: true or add the endpoints yourself.');
-  }
 }

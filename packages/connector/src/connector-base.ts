@@ -74,18 +74,15 @@ export abstract class AthenaRdsConnectorBase extends Construct implements IAthen
    * the grantee is yours, so acknowledge it there (see the README).
    */
   grantQuery(grantee: iam.IGrantable): iam.Grant {
-    const grants = [
-      iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.functionArn] }),
-      iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.spillBucket.arnForObjects(`${this.spillPrefix}/*`)] }),
-      iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket', 's3:GetBucketLocation'], resourceArns: [this.spillBucket.bucketArn] }),
+    const allowed: Array<[actions: string[], resourceArns: string[]]> = [
+      [['lambda:InvokeFunction'], [this.functionArn]],
+      [['s3:GetObject'], [this.spillBucket.arnForObjects(`${this.spillPrefix}/*`)]],
+      [['s3:ListBucket', 's3:GetBucketLocation'], [this.spillBucket.bucketArn]],
     ];
     if (this.engine === ConnectorEngine.POSTGRESQL) {
-      grants.push(iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['athena:GetDataCatalog'],
-        resourceArns: [Stack.of(this).formatArn({ service: 'athena', resource: 'datacatalog', resourceName: this.catalogName })],
-      }));
+      allowed.push([['athena:GetDataCatalog'], [Stack.of(this).formatArn({ service: 'athena', resource: 'datacatalog', resourceName: this.catalogName })]]);
     }
+    const grants = allowed.map(([actions, resourceArns]) => iam.Grant.addToPrincipal({ grantee, actions, resourceArns }));
     if (this.spillBucket.encryptionKey) grants.push(this.spillBucket.encryptionKey.grantDecrypt(grantee));
     return grants.reduce((all, grant) => all.combine(grant));
   }
