@@ -38,6 +38,14 @@ export function addNetworkInterfacePermissions(connector: Construct, role: iam.I
 
 /** For subnets with no NAT route: an S3 gateway endpoint, and a Secrets Manager interface endpoint open to the connector only. */
 export function createVpcEndpoints(connector: Construct, vpc: ec2.IVpc, connectorGroup: ec2.ISecurityGroup, vpcSubnets?: ec2.SubnetSelection): void {
+  // A gateway endpoint is a route in each subnet's route table: an imported VPC or subnet must name its route tables.
+  const withoutRouteTable = vpc.selectSubnets(vpcSubnets).subnets
+    .filter((subnet) => !subnet.routeTable?.routeTableId).map((subnet) => subnet.subnetId);
+  if (withoutRouteTable.length > 0) {
+    throw new Error('AthenaRdsConnector: createVpcEndpoints needs the route table of each connector subnet for the S3 gateway endpoint; '
+      + `${withoutRouteTable.join(', ')} ${withoutRouteTable.length === 1 ? 'has' : 'have'} none: import the VPC with privateSubnetRouteTableIds `
+      + '(Vpc.fromVpcAttributes), or the subnets with routeTableId (Subnet.fromSubnetAttributes)');
+  }
   new ec2.GatewayVpcEndpoint(connector, 'S3Endpoint', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [vpcSubnets ?? {}] });
   const endpointGroup = new ec2.SecurityGroup(connector, 'EndpointSecurityGroup', {
     vpc,

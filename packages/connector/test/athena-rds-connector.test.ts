@@ -199,6 +199,27 @@ describe('AthenaRdsConnector', () => {
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.eu-west-1.secretsmanager', PrivateDnsEnabled: true });
   });
 
+  describe('createVpcEndpoints with an imported VPC', () => {
+    const imported = (stack: Stack, routeTables?: string[]) => ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0123abcd',
+      vpcCidrBlock: '10.0.0.0/16',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'],
+      privateSubnetRouteTableIds: routeTables,
+    });
+
+    test('adds the S3 gateway endpoint to the route table of each connector subnet', () => {
+      const { template } = given({ createVpcEndpoints: true }, (s) => ({ vpc: imported(s, ['rtb-0123abcd', 'rtb-4567ef01']) }));
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', VpcId: 'vpc-0123abcd', RouteTableIds: ['rtb-0123abcd', 'rtb-4567ef01'] });
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', SubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'] });
+    });
+
+    test('without route tables fails with the subnets named and the fix', () => {
+      expect(() => given({ createVpcEndpoints: true }, (s) => ({ vpc: imported(s) })))
+        .toThrow(/createVpcEndpoints needs the route table of each connector subnet .*subnet-0123abcd, subnet-4567ef01 have none: import the VPC with privateSubnetRouteTableIds/);
+    });
+  });
+
   test('isolated subnets without endpoints give a synth-time warning', () => {
     const stack = new Stack(new App(), 'Isolated', { env });
     const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });

@@ -121,6 +121,7 @@ describe('parseSnaplakeConfig', () => {
 });
 
 describe('federated queries', () => {
+  const vpc = { vpcId: 'vpc-0123abcd', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0123abcd', 'subnet-4567ef01'] };
   const withFederatedQuery = (fq: Record<string, unknown>) => {
     const config = validConfig() as any;
     config.stages[0].federatedQueries = [{
@@ -147,8 +148,18 @@ describe('federated queries', () => {
     [{ engine: 'mysql', catalogName: 'orders' }, 'stages[0].federatedQueries[0].catalogName'],
     [{ catalogName: 'orders-live' }, 'stages[0].federatedQueries[0].catalogName'],
     [{ vpc: { vpcId: 'vpc-0123abcd', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a'], privateSubnetIds: [] } }, 'stages[0].federatedQueries[0].vpc.privateSubnetIds'],
+    [{ createVpcEndpoints: true }, 'stages[0].federatedQueries[0].vpc.privateSubnetRouteTableIds'],
+    [{ vpc: { ...vpc, privateSubnetRouteTableIds: ['rtb-0123abcd'] } }, 'stages[0].federatedQueries[0].vpc.privateSubnetRouteTableIds'],
+    [{ vpc: { ...vpc, privateSubnetRouteTableIds: ['rtb-0123abcd', 'subnet-4567ef01'] } }, 'stages[0].federatedQueries[0].vpc.privateSubnetRouteTableIds[1]'],
   ])('rejects %p naming %s', (fq, field) => {
     expect(errorOf(withFederatedQuery(fq)).field).toBe(field);
+  });
+
+  test('createVpcEndpoints names the route tables it needs, and takes one per subnet', () => {
+    expect(errorOf(withFederatedQuery({ createVpcEndpoints: true })).message).toMatch(/required with createVpcEndpoints: the S3 gateway endpoint is a route/);
+    const fq = parseSnaplakeConfig(withFederatedQuery({ createVpcEndpoints: true, vpc: { ...vpc, privateSubnetRouteTableIds: ['rtb-0123abcd', 'rtb-4567ef01'] } }))
+      .stages[0]!.federatedQueries[0]!;
+    expect(fq.vpc.privateSubnetRouteTableIds).toEqual(['rtb-0123abcd', 'rtb-4567ef01']);
   });
 });
 

@@ -103,6 +103,8 @@ export const importedVpcSchema = strict({
   availabilityZones: list(text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/, 'an availability zone such as eu-west-1a')),
   privateSubnetIds: list(text(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0123abcd'))
     .meta({ description: 'Private subnets, one per availability zone, in the same order.' }),
+  privateSubnetRouteTableIds: list(text(/^rtb-[0-9a-f]{8,17}$/, 'a route table id such as rtb-0123abcd')).optional()
+    .meta({ description: 'The route table of each private subnet, in the same order; needed by createVpcEndpoints (the S3 gateway endpoint is a route in them).' }),
 }).meta({ description: 'The VPC the connector runs in, imported by attributes (no lookup).' });
 
 export const federatedQuerySchema = strict({
@@ -117,7 +119,7 @@ export const federatedQuerySchema = strict({
   catalogName: text(/^[a-z0-9_]{1,127}$/, 'lowercase letters, digits and _').optional()
     .meta({ description: 'PostgreSQL only: the Athena catalog name; defaults to the function name with `_`.' }),
   vpc: importedVpcSchema,
-  createVpcEndpoints: flag().default(false).meta({ description: 'Create S3 and Secrets Manager endpoints for subnets with no NAT.' }),
+  createVpcEndpoints: flag().default(false).meta({ description: 'Create S3 (gateway) and Secrets Manager (interface) endpoints for subnets with no NAT; needs vpc.privateSubnetRouteTableIds.' }),
   analystsRoleArn: text(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN').optional()
     .meta({ description: "ARN of an existing role (for example the analysts' SSO role) that may run federated queries." }),
 }).superRefine((fq, ctx) => {
@@ -130,6 +132,21 @@ export const federatedQuerySchema = strict({
       code: 'custom',
       path: ['vpc', 'privateSubnetIds'],
       message: `expected one subnet per availability zone (${availabilityZones.length}), got ${privateSubnetIds.length}`,
+    });
+  }
+  const routeTables = fq.vpc.privateSubnetRouteTableIds;
+  if (routeTables === undefined && fq.createVpcEndpoints) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['vpc', 'privateSubnetRouteTableIds'],
+      message: 'is required with createVpcEndpoints: the S3 gateway endpoint is a route in the route table of each private subnet (one rtb-... per subnet, in the same order)',
+    });
+  }
+  if (routeTables !== undefined && routeTables.length !== privateSubnetIds.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['vpc', 'privateSubnetRouteTableIds'],
+      message: `expected one route table per private subnet (${privateSubnetIds.length}), got ${routeTables.length}`,
     });
   }
 }).meta({ description: 'A live RDS database queried from Athena through the connector (see @snaplake/connector).' });

@@ -24,6 +24,8 @@ export class FederatedQueryStack extends Stack {
         vpcCidrBlock: fq.vpc.vpcCidrBlock,
         availabilityZones: [...fq.vpc.availabilityZones],
         privateSubnetIds: [...fq.vpc.privateSubnetIds],
+        // The S3 gateway endpoint of createVpcEndpoints is a route in these (the config requires them with it).
+        privateSubnetRouteTableIds: fq.vpc.privateSubnetRouteTableIds && [...fq.vpc.privateSubnetRouteTableIds],
       });
       const connector = new AthenaRdsConnector(scopeOf, 'Connector', {
         engine: fq.engine === 'mysql' ? ConnectorEngine.MYSQL : ConnectorEngine.POSTGRESQL,
