@@ -155,10 +155,10 @@ export class DisasterRecoveryStack extends Stack {
     });
     this.stateMachine.grantStartExecution(start.role);
     start.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [arns.rds(this.region, 'snapshot:*'), arns.rds(this.region, 'cluster-snapshot:*')],
+      actions: arns.describeActions(),
+      resources: arns.anySnapshot().map((resource) => arns.rds(this.region, resource)),
     }));
-    Validations.of(start.role).acknowledge(...arns.wildcards([this.region], SnapshotArns.ANY_SNAPSHOT));
+    Validations.of(start.role).acknowledge(...arns.wildcards([this.region], arns.anySnapshot()));
     sendFailuresTo(start, deadLetters, key, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
     new events.Rule(this, 'SnapshotCreated', {
       description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,

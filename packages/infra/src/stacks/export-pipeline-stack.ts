@@ -116,10 +116,14 @@ export class ExportPipelineStack extends Stack {
       },
     });
     this.workflow.stateMachine.grantStartExecution(this.startWorkflow.role);
-    this.startWorkflow.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [rdsArn('snapshot:*'), rdsArn('cluster-snapshot:*')],
-    }));
+    // Only the snapshot kinds of the watched databases.
+    const watchedKinds = new Set(watched.map((db) => db.kind));
+    if (watchedKinds.size > 0) {
+      this.startWorkflow.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [...(watchedKinds.has('instance') ? ['rds:DescribeDBSnapshots'] : []), ...(watchedKinds.has('cluster') ? ['rds:DescribeDBClusterSnapshots'] : [])],
+        resources: [...(watchedKinds.has('instance') ? [rdsArn('snapshot:*')] : []), ...(watchedKinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : [])],
+      }));
+    }
     Validations.of(this.startWorkflow.role).acknowledge(...snapshotWildcards(this.region, this.account));
     sendFailuresTo(this.startWorkflow, deadLetters, notificationsKey, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
 

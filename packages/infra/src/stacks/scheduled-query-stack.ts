@@ -102,7 +102,8 @@ export class ScheduledQueryStack extends Stack {
     const glueDatabases = [...new Set(props.queries.filter((q) => q.catalog === 'AwsDataCatalog').map((q) => q.database))];
     if (glueDatabases.length > 0) {
       start.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+        // What Athena reads of the Glue Data Catalog for a SELECT, with the caller's credentials.
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
         resources: [arn('glue', 'catalog'), ...glueDatabases.flatMap((db) => [arn('glue', `database/${db}`), arn('glue', `table/${db}/*`)])],
       }));
       start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [props.exportBucket.bucketArn] }));
@@ -119,7 +120,10 @@ export class ScheduledQueryStack extends Stack {
       if (props.queries.some((q) => q.catalog === connector.catalogName)) {
         connector.grantQuery(start.role);
         Validations.of(start.role).acknowledge(spillReadAcknowledgement(connector));
-        start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['athena:GetDataCatalog'], resources: [arn('athena', `datacatalog/${connector.catalogName}`)] }));
+        // A MySQL connector has no data catalog: it is queried as `lambda:<function>`, with no catalog to read.
+        if (!connector.catalogName.startsWith('lambda:')) {
+          start.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['athena:GetDataCatalog'], resources: [arn('athena', `datacatalog/${connector.catalogName}`)] }));
+        }
       }
     }
     finish.role.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -36,27 +36,27 @@ export class CopyPlanning {
       environment: { COPY_DESTINATIONS: JSON.stringify(destinations) },
     });
     plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [arns.rds(region, 'snapshot:*'), arns.rds(region, 'cluster-snapshot:*')],
+      actions: arns.describeActions(),
+      resources: arns.anySnapshot().map((resource) => arns.rds(region, resource)),
     }));
-    const sources = [`snapshot:${DR_SOURCE_PREFIX}*`, `cluster-snapshot:${DR_SOURCE_PREFIX}*`];
+    const sources = arns.ofKinds(`snapshot:${DR_SOURCE_PREFIX}*`, `cluster-snapshot:${DR_SOURCE_PREFIX}*`);
     if (config.snapshotSchedule) {
       const sourceSnapshots = sources.map((resource) => arns.rds(region, resource));
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot'],
+        actions: arns.ofKinds('rds:CreateDBSnapshot', 'rds:CreateDBClusterSnapshot'),
         resources: [...arns.databasesIn(region), ...sourceSnapshots],
       }));
       // Tags are set on the new snapshot at creation: the database itself, or any other snapshot, can never be tagged.
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['rds:AddTagsToResource'], resources: sourceSnapshots }));
       // Once copied, the source snapshot is deleted: only snaplake-dr-source-* carrying the snaplake:dr-source tag.
       plan.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+        actions: arns.ofKinds('rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'),
         resources: sourceSnapshots,
         conditions: { StringEquals: { [`aws:ResourceTag/${DR_SOURCE_TAG}`]: 'true' } },
       }));
     }
     Validations.of(plan.role).acknowledge(
-      ...arns.wildcards([region], SnapshotArns.ANY_SNAPSHOT),
+      ...arns.wildcards([region], arns.anySnapshot()),
       ...(config.snapshotSchedule ? arns.wildcards([region], sources) : []),
     );
   }

@@ -37,7 +37,7 @@ export class RecoveryPoints {
       },
     });
     this.function.role.addToPrincipalPolicy(listCopies(arns));
-    Validations.of(this.function.role).acknowledge(...arns.wildcards(config.destinationRegions, SnapshotArns.ANY_SNAPSHOT));
+    Validations.of(this.function.role).acknowledge(...arns.wildcards(config.destinationRegions, arns.anySnapshot()));
   }
 
   /** Runs the report every hour; an invocation that cannot be delivered, or still fails after Lambda's retries, goes to `failures`. */

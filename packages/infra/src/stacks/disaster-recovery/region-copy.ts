@@ -30,11 +30,11 @@ export class RegionCopy {
       description: 'Copies a snapshot into one destination region with that region\'s key',
     });
     this.copy.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:CopyDBSnapshot', 'rds:CopyDBClusterSnapshot'],
-      resources: [arns.rds(stack.region, 'snapshot:*'), arns.rds(stack.region, 'cluster-snapshot:*'), ...arns.everyDestination((r) => arns.copiesIn(r))],
+      actions: arns.ofKinds('rds:CopyDBSnapshot', 'rds:CopyDBClusterSnapshot'),
+      resources: [...arns.anySnapshot().map((resource) => arns.rds(stack.region, resource)), ...arns.everyDestination((r) => arns.copiesIn(r))],
     }));
     this.copy.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:AddTagsToResource', 'rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      actions: ['rds:AddTagsToResource', ...arns.describeActions()],
       resources: arns.everyDestination((r) => arns.copiesIn(r)),
     }));
     // The copy key is named by its alias in each region: grant on keys carrying that alias only.
@@ -46,7 +46,7 @@ export class RegionCopy {
 
     this.describe = new SnaplakeFunction(scope, 'DescribeCopy', { handler: 'describe-copy', description: 'Reads the status of a snapshot copy in its destination region' });
     this.describe.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      actions: arns.describeActions(),
       resources: arns.everyDestination((r) => arns.copiesIn(r)),
     }));
 
@@ -61,21 +61,21 @@ export class RegionCopy {
     this.prune.role.addToPrincipalPolicy(listCopies(arns));
     // Even a bug cannot delete a snapshot that snaplake did not tag as its copy.
     this.prune.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'],
+      actions: arns.ofKinds('rds:DeleteDBSnapshot', 'rds:DeleteDBClusterSnapshot'),
       resources: arns.everyDestination((r) => arns.copiesIn(r)),
       conditions: { StringEquals: { [`aws:ResourceTag/${DR_COPY_TAG}`]: 'true' } },
     }));
 
     Validations.of(this.copy.role).acknowledge(
-      ...arns.wildcards([stack.region], SnapshotArns.ANY_SNAPSHOT),
-      ...arns.wildcards(config.destinationRegions, SnapshotArns.COPIES),
+      ...arns.wildcards([stack.region], arns.anySnapshot()),
+      ...arns.wildcards(config.destinationRegions, arns.copies()),
       ...config.destinationRegions.map((region) => ({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:${region}:${stack.account}:key/*]`,
         reason: 'The copy key is found by its alias (kms:ResourceAliases condition), so its id need not be copied by hand.',
       })),
     );
-    Validations.of(this.describe.role).acknowledge(...arns.wildcards(config.destinationRegions, SnapshotArns.COPIES));
-    Validations.of(this.prune.role).acknowledge(...arns.wildcards(config.destinationRegions, [...SnapshotArns.ANY_SNAPSHOT, ...SnapshotArns.COPIES]));
+    Validations.of(this.describe.role).acknowledge(...arns.wildcards(config.destinationRegions, arns.copies()));
+    Validations.of(this.prune.role).acknowledge(...arns.wildcards(config.destinationRegions, [...arns.anySnapshot(), ...arns.copies()]));
   }
 
   /** The functions the workflow invokes. */
@@ -123,7 +123,7 @@ export class RegionCopy {
 /** Listing the copied databases' snapshots in every destination region: to prune copies, and to report their age. */
 export function listCopies(arns: SnapshotArns): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-    resources: arns.everyDestination((region) => [...arns.databasesIn(region), arns.rds(region, 'snapshot:*'), arns.rds(region, 'cluster-snapshot:*')]),
+    actions: arns.describeActions(),
+    resources: arns.everyDestination((region) => [...arns.databasesIn(region), ...arns.anySnapshot().map((resource) => arns.rds(region, resource))]),
   });
 }

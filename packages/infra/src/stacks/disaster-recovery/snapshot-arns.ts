@@ -14,6 +14,30 @@ export class SnapshotArns {
     private readonly destinationRegions: readonly string[],
   ) {}
 
+  /**
+   * `instance` and/or `cluster`, for the kinds of the copied databases: a stage copying instances only
+   * gets no cluster snapshot actions or resources, and the reverse.
+   */
+  ofKinds<T>(instance: T, cluster: T): T[] {
+    const kinds = new Set(this.databases.map((db) => db.kind));
+    return [...(kinds.has('instance') ? [instance] : []), ...(kinds.has('cluster') ? [cluster] : [])];
+  }
+
+  /** Any snapshot of the copied kinds (ANY_SNAPSHOT). */
+  anySnapshot(): string[] {
+    return this.ofKinds(SnapshotArns.ANY_SNAPSHOT[0]!, SnapshotArns.ANY_SNAPSHOT[1]!);
+  }
+
+  /** snaplake's copies of the copied kinds (COPIES). */
+  copies(): string[] {
+    return this.ofKinds(SnapshotArns.COPIES[0]!, SnapshotArns.COPIES[1]!);
+  }
+
+  /** `rds:DescribeDBSnapshots` and/or `rds:DescribeDBClusterSnapshots`. */
+  describeActions(): string[] {
+    return this.ofKinds('rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots');
+  }
+
   /** `arn:<partition>:rds:<region>:<account>:<resource>`. */
   rds(region: string, resource: string): string {
     return `arn:${this.stack.partition}:rds:${region}:${this.stack.account}:${resource}`;
@@ -26,7 +50,7 @@ export class SnapshotArns {
 
   /** snaplake's copies in a region. */
   copiesIn(region: string): string[] {
-    return SnapshotArns.COPIES.map((resource) => this.rds(region, resource));
+    return this.copies().map((resource) => this.rds(region, resource));
   }
 
   /** `arns` of every destination region. */

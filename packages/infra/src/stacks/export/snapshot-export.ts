@@ -51,14 +51,18 @@ export class SnapshotExport {
         EXPORT_SCOPES: JSON.stringify(props.exportScopes ?? {}),
       },
     });
-    this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      resources: [
-        rdsArn('snapshot:*'),
-        rdsArn('cluster-snapshot:*'),
-        ...props.databases.map((db) => rdsArn(db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`)),
-      ],
-    }));
+    // Only the snapshot kinds of the stage's databases.
+    const kinds = new Set(props.databases.map((db) => db.kind));
+    if (kinds.size > 0) {
+      this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [...(kinds.has('instance') ? ['rds:DescribeDBSnapshots'] : []), ...(kinds.has('cluster') ? ['rds:DescribeDBClusterSnapshots'] : [])],
+        resources: [
+          ...(kinds.has('instance') ? [rdsArn('snapshot:*')] : []),
+          ...(kinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : []),
+          ...props.databases.map((db) => rdsArn(db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`)),
+        ],
+      }));
+    }
     Validations.of(this.resolveSnapshot.role).acknowledge(...snapshotWildcards(stack.region, stack.account));
 
     this.startExport = new SnaplakeFunction(scope, 'StartExport', {
