@@ -255,6 +255,10 @@ root.testTask.reset('node scripts/run-tests.mjs');
 // one-line error (`synth failed: my.config.json: stages[0].region: ...`), not with npm's and Nx's reports.
 root.package.setScript('synth', 'nx run infra:build --outputStyle=static --verbose=false && node packages/infra/lib/main.js');
 root.addTask('lint', { exec: 'nx run-many -t lint --outputStyle=static' });
+// `npm run verify-permissions`: the IAM simulation of the tests, run on your own config (SECURITY.md,
+// "How permissions are verified"). A test tool: it runs the TypeScript of infra's tests with ts-node.
+root.package.setScript('verify-permissions', 'nx run infra:build --outputStyle=static --verbose=false && '
+  + 'ts-node --transpile-only --project packages/infra/test/tsconfig.json packages/infra/test/permissions/cli.ts');
 root.addTask('query-input', {
   description: 'Prints the input that runs one scheduled query of a stage now: query-input <stage> <query> [--at <date-time>] (docs/scheduled-queries.md)',
   steps: [

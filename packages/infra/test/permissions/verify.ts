@@ -1,0 +1,182 @@
+// The permission check of a synthesized app: every request snaplake's code and AWS's services make
+// (see the *-requests.ts files), simulated with @cloud-copilot/iam-simulate against the role's
+// identity policies and the resource's policy; and every granted (role, action) pair that no request
+// uses. `verifyPermissions` serves the tests (fixture apps) and `npm run verify-permissions` (your config).
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { partnerPolicies, SnaplakeConfig, StageConfig } from '@snaplake/core';
+import { UNUSED_GRANT_ALLOWLIST } from './allowlist';
+import { deliveries, PARTNER_ACCOUNT } from './handler-requests';
+import { AppPolicies, PolicyDocument, policiesOf, RoleOfApp } from './policies';
+import { connectorRequests, githubRequests, scheduledQueryRequests } from './query-requests';
+import { wildcardRegExp } from './reference-data';
+import { bucketArn, PermissionRequest, RequestScope } from './requests';
+import { StackTemplate } from './resolve';
+import { alarmRequests, crawlerRequests, exportServiceRequests, functionRequests, stateMachineRequests, triggerRequests } from './service-requests';
+
+export interface DeniedRequest {
+  readonly request: PermissionRequest;
+  /** `ImplicitlyDenied`, `ExplicitlyDenied`, or the simulator's error for a request it could not run. */
+  readonly result: string;
+}
+
+export interface UnusedGrant {
+  /** `Live/ExportPipeline WorkflowStartExportRole826AA23B (Runs the snaplake start-export handler)`. */
+  readonly role: string;
+  readonly action: string;
+  /** Why it is kept, for a grant of the allowlist. */
+  readonly why?: string;
+}
+
+export interface PermissionReport {
+  readonly requests: PermissionRequest[];
+  readonly denied: DeniedRequest[];
+  /** Granted (role, action) pairs no request uses, outside the allowlist. */
+  readonly unused: UnusedGrant[];
+  /** Granted (role, action) pairs no request uses, each kept for the allowlist's reason. */
+  readonly allowlisted: UnusedGrant[];
+}
+
+/** The stage of a stack, by its name (`<project>-<stage>-...`); undefined for the GitHub stacks. */
+function stageOf(config: SnaplakeConfig, stack: StackTemplate): StageConfig | undefined {
+  return config.stages.find((stage) => stack.stackName.startsWith(`${config.project}-${stage.name}-`) && stack.account === stage.account);
+}
+
+/** Every request of the app. */
+export function requestsOf(config: SnaplakeConfig, app: AppPolicies): PermissionRequest[] {
+  const stagesByAccount = new Map<string, { name: string; regions: string[] }[]>();
+  for (const stack of app.stacks) {
+    const stage = stageOf(config, stack);
+    if (!stage) continue;
+    const list = stagesByAccount.get(stack.account) ?? [];
+    let entry = list.find((s) => s.name === stage.name);
+    if (!entry) list.push(entry = { name: stage.name, regions: [] });
+    if (!entry.regions.includes(stack.region)) entry.regions.push(stack.region);
+    stagesByAccount.set(stack.account, list);
+  }
+  return app.stacks.flatMap((stack) => {
+    const stage = stageOf(config, stack);
+    const scope: RequestScope = { app, stack, resolver: app.resolvers.get(stack.id)!, stage: stage!, project: config.project };
+    if (!stage) return githubRequests(scope, stagesByAccount);
+    return [
+      ...functionRequests(scope), ...stateMachineRequests(scope), ...triggerRequests(scope), ...alarmRequests(scope),
+      ...exportServiceRequests(scope), ...crawlerRequests(scope), ...scheduledQueryRequests(scope), ...connectorRequests(scope),
+    ];
+  });
+}
+
+/** The bucket and key policies a partner writes with `snaplake partner-policy`, for each delivery of the app. */
+function partnerResourcePolicies(app: AppPolicies): Map<string, PolicyDocument> {
+  const policies = new Map<string, PolicyDocument>();
+  for (const stack of app.stacks) {
+    const resolver = app.resolvers.get(stack.id)!;
+    for (const fn of Object.values<any>(stack.template.Resources ?? {})) {
+      const variables = fn.Type === 'AWS::Lambda::Function' ? fn.Properties.Environment?.Variables : undefined;
+      if (!variables?.DELIVERIES) continue;
+      const roleArn = resolver.string(fn.Properties.Role);
+      for (const d of deliveries({ env: { DELIVERIES: resolver.string(variables.DELIVERIES) } })) {
+        const generated = partnerPolicies({
+          destination: d.destination,
+          prefix: d.destinationPrefix,
+          deliveryRoleArn: roleArn,
+          kmsKeyArn: d.kmsKeyArn,
+          bucketOwnerEnforced: d.bucketOwnerEnforced,
+        });
+        const add = (arn: string, statements: object[]) => policies.set(arn, { Version: '2012-10-17', Statement: [...(policies.get(arn)?.Statement ?? []), ...statements] });
+        add(bucketArn(d.destination), generated.bucketPolicyStatements);
+        if (d.kmsKeyArn) add(d.kmsKeyArn, generated.keyPolicyStatements);
+      }
+    }
+  }
+  return policies;
+}
+
+/** The policy of the resource a request is on: bucket, key, topic, queue, function, or a role's trust policy. */
+function resourcePolicyOf(app: AppPolicies, partner: Map<string, PolicyDocument>, request: PermissionRequest): PolicyDocument | undefined {
+  const arn = request.resource;
+  if (arn.startsWith('arn:aws:s3:::')) {
+    const bucket = arn.split('/')[0]!;
+    return partner.get(bucket) ?? app.resourcePolicies.get(bucket);
+  }
+  if (arn.includes(':iam::') && arn.includes(':role/')) {
+    const role = app.roles.find((r) => r.arn === arn);
+    // A role the app does not create (the CDK bootstrap roles) trusts its account, as `cdk bootstrap` makes it.
+    return role?.trust ?? { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${arn.split(':')[4]}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] };
+  }
+  if (arn.includes(':lambda:')) return app.resourcePolicies.get(arn.split(':').slice(0, 7).join(':'));
+  return partner.get(arn) ?? app.resourcePolicies.get(arn);
+}
+
+const isService = (principal: string) => principal.endsWith('.amazonaws.com');
+
+function accountOf(request: PermissionRequest, app: AppPolicies): string {
+  if (request.resourceAccount) return request.resourceAccount;
+  const fromArn = request.resource.split(':')[4];
+  if (fromArn && /^\d{12}$/.test(fromArn)) return fromArn;
+  const role = app.roles.find((r) => r.arn === request.principal);
+  return role?.stack.account ?? request.context?.['aws:SourceAccount'] as string ?? PARTNER_ACCOUNT;
+}
+
+async function simulate(app: AppPolicies, partner: Map<string, PolicyDocument>, request: PermissionRequest): Promise<string> {
+  const role = app.roles.find((r) => r.arn === request.principal);
+  if (!role && !isService(request.principal)) return `no role ${request.principal} in the app`;
+  const principalAccount = role?.stack.account ?? (request.context?.['aws:SourceAccount'] as string);
+  const result = await runSimulation({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: accountOf(request, app) },
+      contextVariables: {
+        'aws:SecureTransport': 'true',
+        ...(isService(request.principal) ? { 'aws:PrincipalIsAWSService': 'true' } : { 'aws:PrincipalAccount': principalAccount }),
+        ...request.context,
+      },
+    },
+    identityPolicies: (role?.policies ?? []).map((p) => ({ name: p.name, policy: p.document })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: resourcePolicyOf(app, partner, request),
+  }, {});
+  if (result.resultType === 'error') return `could not be simulated: ${result.errors.message}`;
+  return result.overallResult;
+}
+
+function roleLabel(role: RoleOfApp): string {
+  return `${role.stack.id} ${role.logicalId} (${role.description})`;
+}
+
+/** Granted (role, action) pairs no request of the role uses, split by the allowlist. */
+function unusedGrants(app: AppPolicies, requests: PermissionRequest[]): { unused: UnusedGrant[]; allowlisted: UnusedGrant[] } {
+  const unused: UnusedGrant[] = [];
+  const allowlisted: UnusedGrant[] = [];
+  for (const role of app.roles) {
+    const used = requests.filter((r) => r.principal === role.arn).map((r) => r.action);
+    const granted = new Set(role.policies.flatMap((p) => p.document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat() as string[])));
+    for (const action of granted) {
+      const pattern = wildcardRegExp(action);
+      if (used.some((u) => pattern.test(u))) continue;
+      const label = roleLabel(role);
+      const entry = UNUSED_GRANT_ALLOWLIST.find((e) => e.action === action && e.role.test(label));
+      if (entry) allowlisted.push({ role: label, action, why: entry.why });
+      else unused.push({ role: label, action });
+    }
+  }
+  return { unused, allowlisted };
+}
+
+/** Simulates every request of a synthesized app and lists the grants no request uses. */
+export async function verifyPermissions(config: SnaplakeConfig, stacks: readonly StackTemplate[]): Promise<PermissionReport> {
+  const app = policiesOf(stacks);
+  const requests = requestsOf(config, app);
+  const partner = partnerResourcePolicies(app);
+  const results = await Promise.all(requests.map((request) => simulate(app, partner, request)));
+  const denied = requests.map((request, i) => ({ request, result: results[i]! })).filter((d) => d.result !== 'Allowed');
+  return { requests, denied, ...unusedGrants(app, requests) };
+}
+
+/** A report as lines for a person: denied requests first, then unused grants. */
+export function describeReport(report: PermissionReport): string[] {
+  return [
+    ...report.denied.map(({ request: r, result }) => `DENIED ${r.by}: ${r.action} on ${r.resource} (${r.because}): ${result}`),
+    ...report.unused.map((u) => `UNUSED ${u.role}: ${u.action} is granted, and no request uses it`),
+  ];
+}
