@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { buildApp, configPath, loadSnaplakeConfig, queriesDirectory, REPOSITORY_ROOT, stacksIn } from '../../src';
 import { StackTemplate } from './resolve';
 import { describeReport, verifyPermissions } from './verify';
+import { buildApp, configPath, loadSnaplakeConfig, queriesDirectory, REPOSITORY_ROOT, stacksIn } from '../../src';
 
 async function main(): Promise<number> {
   const file = configPath();

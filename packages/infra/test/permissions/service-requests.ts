@@ -40,7 +40,19 @@ export function functionRequests(scope: RequestScope): PermissionRequest[] {
     const f: FunctionScope = { ...scope, handler, env, base: { by, principal: roleArn, because: '' } };
     const logGroup = scope.resolver.string(fn.Properties.LoggingConfig.LogGroup);
     const stream = arnIn(scope, 'logs', `log-group:${logGroup}:log-stream:2026/11/22/[$LATEST]0a1b2c3d`);
+    // Lambda sends a failed asynchronous invocation to the on-failure destination with the function's
+    // role (Lambda developer guide, "Capturing records of asynchronous invocations").
+    const destinations = resourcesOf(scope, 'AWS::Lambda::EventInvokeConfig')
+      .filter(([, config]) => JSON.stringify(config.Properties.FunctionName) === JSON.stringify({ Ref: id }))
+      .map(([, config]) => config.Properties.DestinationConfig?.OnFailure?.Destination)
+      .filter((destination) => destination !== undefined)
+      .map((destination) => scope.resolver.string(destination));
+    const onFailure = { by, principal: roleArn, because: 'Lambda sends a failed asynchronous invocation to its destination', context: { 'kms:ViaService': `sqs.${scope.stack.region}.amazonaws.com` } };
     return [
+      ...destinations.flatMap((queue) => {
+        if (!queue.includes(':sqs:')) throw new Error(`${by}: on-failure destination ${queue} is not modelled by the permission checks`);
+        return sendToQueue(scope, onFailure, queue);
+      }),
       assume(scope, 'lambda.amazonaws.com', roleArn, by),
       { by, principal: roleArn, action: 'logs:CreateLogStream', resource: stream, because: 'Lambda writes the function\'s logs' },
       { by, principal: roleArn, action: 'logs:PutLogEvents', resource: stream, because: 'Lambda writes the function\'s logs' },
