@@ -74,20 +74,30 @@ export const EXPORT_METRIC_DEFINITIONS = {
   estimatedCharge: exportMetric(EXPORT_METRICS.estimatedCharge, 'None', 'extracted GB times the stage\'s export price per GB, in USD'),
 } as const;
 
-/** Every metric snaplake's functions emit. */
-export const SNAPLAKE_METRICS: readonly MetricDefinition[] = [
-  ...Object.values(EXPORT_METRIC_DEFINITIONS),
-  {
+/** The disaster-recovery metric as emitted, one record per database and destination region. */
+export const RECOVERY_POINT_METRIC_DEFINITIONS = {
+  newestCopyAgeHours: {
     area: 'dr',
     name: RECOVERY_POINT_METRICS.newestCopyAgeHours,
     dimensions: [RECOVERY_POINT_METRICS.databaseDimension, RECOVERY_POINT_METRICS.regionDimension],
     unit: 'None',
     description: 'age in hours of the newest good snapshot copy in the region (hourly)',
   },
-  queryMetric(SCHEDULED_QUERY_METRICS.runs, 'Count', 'a run ended, succeeded or failed (1 per run)'),
-  queryMetric(SCHEDULED_QUERY_METRICS.duration, 'Milliseconds', 'Athena run time'),
-  queryMetric(SCHEDULED_QUERY_METRICS.bytesScanned, 'Bytes', 'data Athena scanned, what a query is billed for'),
-  queryMetric(SCHEDULED_QUERY_METRICS.failures, 'Count', 'a run failed (1 per failed run)'),
+} as const satisfies Record<string, MetricDefinition>;
+
+/** The scheduled-query metrics as emitted, one record per run. */
+export const SCHEDULED_QUERY_METRIC_DEFINITIONS = {
+  runs: queryMetric(SCHEDULED_QUERY_METRICS.runs, 'Count', 'a run ended, succeeded or failed (1 per run)'),
+  duration: queryMetric(SCHEDULED_QUERY_METRICS.duration, 'Milliseconds', 'Athena run time'),
+  bytesScanned: queryMetric(SCHEDULED_QUERY_METRICS.bytesScanned, 'Bytes', 'data Athena scanned, what a query is billed for'),
+  failures: queryMetric(SCHEDULED_QUERY_METRICS.failures, 'Count', 'a run failed (1 per failed run)'),
+} as const;
+
+/** Every metric snaplake's functions emit. */
+export const SNAPLAKE_METRICS: readonly MetricDefinition[] = [
+  ...Object.values(EXPORT_METRIC_DEFINITIONS),
+  ...Object.values(RECOVERY_POINT_METRIC_DEFINITIONS),
+  ...Object.values(SCHEDULED_QUERY_METRIC_DEFINITIONS),
 ];
 
 /** The declaration of a metric snaplake emits. @throws SnaplakeError for a name nothing emits */

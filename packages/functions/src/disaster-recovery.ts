@@ -1,10 +1,12 @@
 import { RDSClient, Tag } from '@aws-sdk/client-rds';
 import {
-  copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
-  newestGoodCopyAgeHours, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue, WORKFLOW_ERRORS,
+  copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, drSourceSnapshotIdentifier, embeddedMetricRecord,
+  newestGoodCopyAgeHours, RECOVERY_POINT_METRIC_DEFINITIONS, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue,
+  WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
+import { writeMetricRecord } from './metrics';
 import * as snapshots from './rds-snapshots';
 import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
 
@@ -226,22 +228,16 @@ export async function pruneCopies(
 /** Age of the newest good copy per database and region, as CloudWatch embedded metrics (a missing copy counts as very old). */
 export async function reportRecoveryPoints(
   clientFor: (region: string) => RDSClient, databases: readonly { databaseIdentifier: string; kind: Kind }[], regions: readonly string[],
-  namespace: string, now: Date = new Date(), emit: (line: string) => void = (line) => console.log(line),
+  namespace: string, now: Date = new Date(), emit: (line: string) => void = writeMetricRecord,
 ): Promise<{ databaseIdentifier: string; region: string; ageHours: number }[]> {
   const results = [];
   for (const database of databases) {
     for (const region of regions) {
       const copies = (await listCopies(clientFor(region), database)).filter((c) => c.tags[DR_COPY_TAG] === 'true');
       const ageHours = newestGoodCopyAgeHours(copies, now) ?? NO_COPY_AGE_HOURS;
-      emit(JSON.stringify({
-        _aws: {
-          Timestamp: now.getTime(),
-          CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [[METRICS.databaseDimension, METRICS.regionDimension]], Metrics: [{ Name: METRICS.newestCopyAgeHours, Unit: 'None' }] }],
-        },
-        [METRICS.databaseDimension]: database.databaseIdentifier,
-        [METRICS.regionDimension]: region,
-        [METRICS.newestCopyAgeHours]: Number(ageHours.toFixed(2)),
-      }));
+      const dimensions = { [METRICS.databaseDimension]: database.databaseIdentifier, [METRICS.regionDimension]: region };
+      const value = Number(ageHours.toFixed(2));
+      emit(embeddedMetricRecord(namespace, dimensions, [{ metric: RECOVERY_POINT_METRIC_DEFINITIONS.newestCopyAgeHours, value }], now));
       results.push({ databaseIdentifier: database.databaseIdentifier, region, ageHours });
     }
   }

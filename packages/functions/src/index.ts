@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './log';
+export * from './metrics';
 export * from './env';
 export * from './aws-clients';
 export * from './concurrency';

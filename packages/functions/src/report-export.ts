@@ -3,6 +3,7 @@ import {
 } from '@snaplake/core';
 import { InvalidInputError } from './errors';
 import { log } from './log';
+import { writeMetricRecord } from './metrics';
 
 /** What the workflow passes when an export is COMPLETE and catalogued. */
 export interface CompletedExportInput {
@@ -45,7 +46,7 @@ export function reportExport(
   input: CompletedExportInput | FailedExportInput, settings: ReportSettings,
 ): ExportCostReport | { databaseIdentifier: string; failed: true } {
   const now = settings.now?.() ?? new Date();
-  const emit = settings.emit ?? ((line: string) => console.log(line));
+  const emit = settings.emit ?? writeMetricRecord;
   if (input?.outcome === 'failed') {
     const databaseIdentifier = input.state?.snapshot?.databaseIdentifier || input.state?.request?.databaseIdentifier || UNKNOWN_DATABASE;
     emit(embeddedMetricRecord(settings.namespace, { Database: databaseIdentifier }, [{ metric: EXPORT_METRIC_DEFINITIONS.failed, value: 1 }], now));

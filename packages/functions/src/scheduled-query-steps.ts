@@ -1,8 +1,12 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CopyObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { executionParameters, pollDelaySeconds, QueryDefinition, queryRequestToken, queryResultsPrefix, SCHEDULED_QUERY_METRICS as METRICS } from '@snaplake/core';
+import {
+  embeddedMetricRecord, executionParameters, pollDelaySeconds, QueryDefinition, queryRequestToken, queryResultsPrefix,
+  SCHEDULED_QUERY_METRIC_DEFINITIONS as METRICS, SCHEDULED_QUERY_METRICS, SnaplakeError,
+} from '@snaplake/core';
 import { checkQuery, QueryStatus, startQuery } from './athena-query';
 import { InvalidInputError } from './errors';
+import { writeMetricRecord } from './metrics';
 
 /** What a schedule passes to the scheduled-query workflow. */
 export interface ScheduledRun {
@@ -76,27 +80,24 @@ export interface FinishedRun {
  */
 export async function finishScheduledQuery(
   s3: S3Client, input: { query: { name: string; keepLatest?: boolean }; status: QueryStatus; outcome: 'succeeded' | 'failed' }, settings: { resultsBucket: string; namespace: string },
-  emit: (line: string) => void = (line) => console.log(line),
+  emit: (line: string) => void = writeMetricRecord,
 ): Promise<FinishedRun> {
   if (typeof input?.query?.name !== 'string' || (input.outcome !== 'succeeded' && input.outcome !== 'failed')) {
     throw new InvalidInputError('finishScheduledQuery: expected { query: { name }, status, outcome: succeeded | failed }');
   }
   const name = input.query.name;
-  emit(JSON.stringify({
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{
-        Namespace: settings.namespace,
-        Dimensions: [[METRICS.queryDimension]],
-        Metrics: [{ Name: METRICS.runs, Unit: 'Count' }, { Name: METRICS.duration, Unit: 'Milliseconds' }, { Name: METRICS.bytesScanned, Unit: 'Bytes' }, { Name: METRICS.failures, Unit: 'Count' }],
-      }],
-    },
-    [METRICS.queryDimension]: name,
-    [METRICS.runs]: 1,
-    [METRICS.duration]: input.status?.runTimeMs ?? 0,
-    [METRICS.bytesScanned]: input.status?.bytesScanned ?? 0,
-    [METRICS.failures]: input.outcome === 'failed' ? 1 : 0,
-  }));
+  try {
+    emit(embeddedMetricRecord(settings.namespace, { [SCHEDULED_QUERY_METRICS.queryDimension]: name }, [
+      { metric: METRICS.runs, value: 1 },
+      { metric: METRICS.duration, value: input.status?.runTimeMs ?? 0 },
+      { metric: METRICS.bytesScanned, value: input.status?.bytesScanned ?? 0 },
+      { metric: METRICS.failures, value: input.outcome === 'failed' ? 1 : 0 },
+    ], new Date()));
+  } catch (error) {
+    // A status without numbers, or a namespace not of this area: the step's input or environment is wrong.
+    if (error instanceof SnaplakeError) throw new InvalidInputError(`finishScheduledQuery: ${error.message}`);
+    throw error;
+  }
   if (input.outcome !== 'succeeded' || !input.query.keepLatest) return { name, outcome: input.outcome };
   const source = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.status.outputLocation ?? '');
   if (!source) throw new InvalidInputError(`finishScheduledQuery: output location ${JSON.stringify(input.status.outputLocation)} is not an S3 location`);

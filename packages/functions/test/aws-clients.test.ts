@@ -12,7 +12,7 @@ const request = { sql: 'SELECT 1', database: 'db', workgroup: 'wg', clientReques
 beforeEach(() => {
   // Full jitter drawn as 0: the SDK's backoff waits no time, the attempts are what the tests count.
   jest.spyOn(Math, 'random').mockReturnValue(0);
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
 });
 afterEach(() => jest.restoreAllMocks());
 

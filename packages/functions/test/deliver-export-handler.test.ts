@@ -6,7 +6,7 @@ const s3 = mockClient(S3Client);
 const ref = { exportTaskIdentifier: 'e1', databaseIdentifier: 'orders-db' };
 const objects = (n: number) => Array.from({ length: n }, (_, i) => ({ Key: `exports/e1/shop/t/1/part-${i}.parquet`, Size: 10, ETag: `"${i}"` }));
 
-beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
 beforeEach(() => {
   s3.reset();
   process.env.EXPORT_BUCKET_NAME = 'exports-bucket';

@@ -11,7 +11,7 @@ let setupRequests = 0;
 const big = Buffer.alloc(12 * 1024 * 1024 + 17, 7);
 
 beforeAll(async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   s3 = await startLocalS3([source, partner]);
   await s3.put(source, `${exportPrefix}export_info_rds-orders-1a2b3c4d.json`, '{"status":"COMPLETE"}');
   for (let t = 0; t < 12; t++) {

@@ -39,7 +39,7 @@ const snapshot = (id: string, daysAgo: number, tagged = true, status = 'availabl
   TagList: tagged ? [{ Key: DR_COPY_TAG, Value: 'true' }] : [],
 });
 
-beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
 beforeEach(() => rds.reset());
 
 describe('planCopies', () => {

@@ -20,7 +20,7 @@ function emittedBy(lines: string[]): Emitted[] {
 }
 
 test('the functions emit every metric core declares, exactly as declared', async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   const lines: string[] = [];
   const emit = (line: string) => lines.push(line);
   reportExport({

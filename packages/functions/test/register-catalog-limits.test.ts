@@ -39,7 +39,7 @@ const settings = { bucketName: bucket, exportPrefix: '', databasePrefix: 'snapla
 const db = 'snaplake_prod_orders_db_shop';
 
 beforeAll(async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   s3 = await startLocalS3([bucket]);
   await s3.put(bucket, `${pg}/export_info_${pg}.json`, exportInfo(pg));
   await s3.put(bucket, `${pg}/export_tables_info_${pg}_from_1_to_5.json`,

@@ -38,7 +38,7 @@ const night = (day: number, id = exportId) => ({
 });
 
 beforeAll(async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   s3 = await startLocalS3([bucket]);
   await s3.put(bucket, `${exportId}/export_info_${exportId}.json`, exportInfo(exportId));
   await s3.put(bucket, `${exportId}/export_tables_info_${exportId}_from_1_to_1.json`, tablesInfo(false));

@@ -48,7 +48,7 @@ const input = { exportTaskIdentifier: exportId, databaseIdentifier: 'orders-db',
 const settings = { bucketName: bucket, exportPrefix: 'exports', databasePrefix: 'snaplake_dev', retentionDays: 7, now: () => new Date('2026-11-21T12:00:00Z') };
 
 beforeAll(async () => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   s3 = await startLocalS3([bucket]);
   const root = `exports/${exportId}`;
   await s3.put(bucket, `${root}/export_info_${exportId}.json`, exportInfo());

@@ -15,7 +15,7 @@ function run(input: unknown) {
   return { result, records: lines.map((l) => JSON.parse(l)) };
 }
 
-beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
 
 describe('reportExport', () => {
   test('a catalogued export: the cost report for the notification and one EMF record with the freshness count', () => {

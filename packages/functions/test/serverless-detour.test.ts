@@ -28,7 +28,7 @@ const names = temporaryResourceNames('legacy', executionArn);
 const ours = [{ Key: 'snaplake:temporary', Value: 'true' }, { Key: 'snaplake:execution', Value: executionArn }];
 
 beforeAll(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 beforeEach(() => {

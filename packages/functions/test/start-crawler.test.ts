@@ -15,7 +15,7 @@ const client = new GlueClient({ region: 'eu-west-1' });
 const settings = { crawlerName: 'snaplake-dev-exports', bucketName: 'exports', exportPrefix: '', databasePrefix: 'snaplake_dev' };
 const input = { exportTaskIdentifier: 'rds-orders-1a2b3c4d', databaseIdentifier: 'orders-db' };
 
-beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
 beforeEach(() => {
   glue.reset();
   glue.on(CreateDatabaseCommand).resolves({});

@@ -20,7 +20,7 @@ const ours = { S3Bucket: destination.bucketName, S3Prefix: 'exports' };
 const exists = () => new ExportTaskAlreadyExistsFault({ message: 'exists', $metadata: {} });
 
 beforeEach(() => rds.reset());
-beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
+beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
 
 describe('startExport', () => {
   test('starts the export with the derived id, the bucket, role and key', async () => {

@@ -17,7 +17,7 @@ const event = (eventId: string, id: string) => ({
 });
 
 beforeAll(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 beforeEach(() => {
