@@ -1,20 +1,6 @@
-import { ConfigError, DEFAULT_EXPORT_PRICE } from '../src';
+import { DEFAULT_EXPORT_PRICE } from '../src';
+import { configErrorOf as errorOf, oneDatabaseConfig as config } from './config-fixtures';
 import { parseSnaplakeConfig } from '../src/config';
-
-const config = (database: Record<string, unknown>, stage: Record<string, unknown> = {}) => ({
-  project: 'lake',
-  stages: [{ name: 'prod', account: '222222222222', region: 'eu-west-1', databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres', ...database }], ...stage }],
-});
-
-function errorOf(raw: unknown): ConfigError {
-  try {
-    parseSnaplakeConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('exportOnly, maxExportAgeHours and exportPricePerGB in the config', () => {
   test('smallest: none of them set; every database exported whole, the default freshness and the dated default price', () => {

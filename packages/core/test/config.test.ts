@@ -1,35 +1,6 @@
 import { ConfigError } from '../src';
+import { configErrorOf as errorOf, validConfig } from './config-fixtures';
 import { parseSnaplakeConfig } from '../src/config';
-
-const validConfig = () => ({
-  project: 'snaplake',
-  github: { owner: 'acme', repository: 'data-lake' },
-  stages: [
-    {
-      name: 'dev',
-      account: '111111111111',
-      region: 'eu-west-1',
-      databases: [{ identifier: 'orders-db', kind: 'instance', engine: 'postgres' }],
-    },
-    {
-      name: 'prod',
-      account: '222222222222',
-      region: 'eu-west-1',
-      exportRetentionDays: 90,
-      databases: [{ identifier: 'billing', kind: 'cluster', engine: 'mysql', trigger: 'schedule', schedule: 'cron(0 4 * * ? *)' }],
-    },
-  ],
-});
-
-function errorOf(raw: unknown): ConfigError {
-  try {
-    parseSnaplakeConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseSnaplakeConfig', () => {
   test('a database identifier with upper case is rejected: RDS names it in lower case, so no event would ever match (issue 14)', () => {

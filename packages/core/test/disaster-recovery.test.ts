@@ -67,11 +67,11 @@ describe('copiesToDelete', () => {
   });
 
   test('property: never deletes an untagged copy, a copy that is not available, or the newest good copy', () => {
-    const arbitraryCopy = fc.record({
+    const arbitraryCopy: fc.Arbitrary<SnapshotCopy> = fc.record({
       identifier: fc.string({ minLength: 1, maxLength: 6 }),
       status: fc.constantFrom('available', 'creating', 'failed', 'copying'),
       createdAt: fc.integer({ min: 0, max: 400 }).map(daysAgo),
-      tags: fc.oneof(fc.constant({ [DR_COPY_TAG]: 'true' }), fc.constant({}), fc.constant({ [DR_COPY_TAG]: 'false' })),
+      tags: fc.constantFrom<Record<string, string>>({ [DR_COPY_TAG]: 'true' }, {}, { [DR_COPY_TAG]: 'false' }),
     });
     const policy = fc.record({
       keepLast: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),

@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
-import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import {
+  AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, QueryExecutionState, QueryExecutionStatus, StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { csvRows, getQueryResults, QueryFailedError, QueryTimeoutError, readResultCsv, runQuery } from '../src';
@@ -14,7 +16,7 @@ const request = {
   clientRequestToken: 'daily_orders-0123456789abcdef0123456789abcdef0123',
   outputLocation: 's3://results/daily_orders/2026-11-21/',
 };
-const execution = (state: string, extra: Record<string, unknown> = {}) => ({
+const execution = (state: QueryExecutionState, extra: Omit<QueryExecutionStatus, 'State'> = {}) => ({
   QueryExecution: {
     QueryExecutionId: 'q1',
     Status: { State: state, ...extra },
@@ -148,7 +150,9 @@ describe('reading results', () => {
 
   test('the CSV reader handles a chunk boundary inside a doubled quote', async () => {
     const rows = [];
-    for await (const r of csvRows(['"a""', 'b",c\n'])) rows.push(r);
+    for await (const r of csvRows((async function* chunks() {
+      yield* ['"a""', 'b",c\n'];
+    })())) rows.push(r);
     expect(rows).toEqual([['a"b', 'c']]);
   });
 });

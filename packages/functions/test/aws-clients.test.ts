@@ -19,7 +19,7 @@ afterEach(() => jest.restoreAllMocks());
 test('every client is built with the standard retry mode and the shared number of attempts', async () => {
   const client = new GlueClient(clientConfig(offline));
   expect(await client.config.maxAttempts()).toBe(SDK_MAX_ATTEMPTS);
-  expect((await client.config.retryStrategy()).mode).toBe('standard');
+  expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('standard');
   expect(clientConfig({ region: 'eu-north-1' })).toMatchObject({ region: 'eu-north-1', maxAttempts: SDK_MAX_ATTEMPTS, retryMode: 'standard' });
 });
 

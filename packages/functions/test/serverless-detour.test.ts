@@ -22,6 +22,7 @@ const snapshot = {
   status: 'available',
   snapshotTime: '',
   exportTaskIdentifier: 'x',
+  exportOnly: [],
 };
 const settings = { engineVersions: { 'aurora-postgresql': '13.12' }, subnetGroupName: 'snaplake-private', securityGroupIds: ['sg-0123abcd'], kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' };
 const names = temporaryResourceNames('legacy', executionArn);

@@ -10,6 +10,7 @@ describe('catalogSummary', () => {
       databases: ['snaplake_prod_orders_db_shop'],
       tables,
       currentTablesKept: tables,
+      currentTablesRetired: [],
       partitionsAdded: 5400,
       partitionsDropped: 5400,
       skipped: tables.map((t) => `${t}: column "a b" is not exportable`),
@@ -23,7 +24,7 @@ describe('catalogSummary', () => {
   });
 
   test('a small catalog is returned whole', () => {
-    const summary = catalogSummary({ databases: ['d'], tables: ['d.a', 'd.b'], currentTablesKept: [], partitionsAdded: 2, partitionsDropped: 0, skipped: [], renamed: [] });
+    const summary = catalogSummary({ databases: ['d'], tables: ['d.a', 'd.b'], currentTablesKept: [], currentTablesRetired: [], partitionsAdded: 2, partitionsDropped: 0, skipped: [], renamed: [] });
     expect(summary).toEqual({
       databases: ['d'], databaseCount: 1, tables: ['d.a', 'd.b'], tableCount: 2, currentTablesKeptCount: 0, partitionsAdded: 2, partitionsDropped: 0, skipped: [], skippedCount: 0, renamed: [], renamedCount: 0,
     });
