@@ -1,12 +1,13 @@
 import { CopyObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { quietLogs } from './quiet-logs';
 import { handler } from '../src/handlers/deliver-export';
 
 const s3 = mockClient(S3Client);
 const ref = { exportTaskIdentifier: 'e1', databaseIdentifier: 'orders-db' };
 const objects = (n: number) => Array.from({ length: n }, (_, i) => ({ Key: `exports/e1/shop/t/1/part-${i}.parquet`, Size: 10, ETag: `"${i}"` }));
 
-beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
+beforeAll(quietLogs);
 beforeEach(() => {
   s3.reset();
   process.env.EXPORT_BUCKET_NAME = 'exports-bucket';

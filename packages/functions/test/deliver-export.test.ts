@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeliveryIncompleteError, deliverExport, listObjects, verifyDelivery } from '../src';
 import { LocalS3, startLocalS3 } from './local-s3';
+import { quietLogs } from './quiet-logs';
 
 const source = 'snaplake-exports';
 const partner = 'partner-lake';
@@ -11,7 +12,7 @@ let setupRequests = 0;
 const big = Buffer.alloc(12 * 1024 * 1024 + 17, 7);
 
 beforeAll(async () => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  quietLogs();
   s3 = await startLocalS3([source, partner]);
   await s3.put(source, `${exportPrefix}export_info_rds-orders-1a2b3c4d.json`, '{"status":"COMPLETE"}');
   for (let t = 0; t < 12; t++) {

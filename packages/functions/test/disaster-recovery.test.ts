@@ -17,6 +17,7 @@ import {
 import { copySnapshotIdentifier, DR_COPY_TAG } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { copySnapshot, CopyQuotaExceededError, CopyRejectedError, deleteSourceSnapshot, NO_COPY_AGE_HOURS, NotReadyError, planCopies, pruneCopies, reportRecoveryPoints } from '../src';
+import { quietLogs } from './quiet-logs';
 
 const rds = mockClient(RDSClient);
 const client = new RDSClient({ region: 'eu-central-1' });
@@ -39,7 +40,7 @@ const snapshot = (id: string, daysAgo: number, tagged = true, status = 'availabl
   TagList: tagged ? [{ Key: DR_COPY_TAG, Value: 'true' }] : [],
 });
 
-beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
+beforeAll(quietLogs);
 beforeEach(() => rds.reset());
 
 describe('planCopies', () => {

@@ -2,6 +2,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_EXPORT_PRICE, metricNamespace, SNAPLAKE_METRICS } from '@snaplake/core';
 import { finishScheduledQuery, reportExport, reportRecoveryPoints } from '../src';
+import { quietLogs } from './quiet-logs';
 
 // Every metric core declares is emitted by a function, with the declared namespace, dimensions and unit:
 // the dashboard and the alarms (infra) name metrics only through these declarations.
@@ -20,7 +21,7 @@ function emittedBy(lines: string[]): Emitted[] {
 }
 
 test('the functions emit every metric core declares, exactly as declared', async () => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  quietLogs();
   const lines: string[] = [];
   const emit = (line: string) => lines.push(line);
   reportExport({

@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { registerCatalog } from '../src';
 import { answerAsEmptyCatalog } from './glue-mock';
 import { LocalS3, startLocalS3 } from './local-s3';
+import { quietLogs } from './quiet-logs';
 
 const bucket = 'snaplake-exports';
 const glue = mockClient(GlueClient);
@@ -39,7 +40,7 @@ const settings = { bucketName: bucket, exportPrefix: '', databasePrefix: 'snapla
 const db = 'snaplake_prod_orders_db_shop';
 
 beforeAll(async () => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  quietLogs();
   s3 = await startLocalS3([bucket]);
   await s3.put(bucket, `${pg}/export_info_${pg}.json`, exportInfo(pg));
   await s3.put(bucket, `${pg}/export_tables_info_${pg}_from_1_to_5.json`,

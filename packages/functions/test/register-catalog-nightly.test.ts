@@ -17,6 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { registerCatalog } from '../src';
 import { answerAsEmptyCatalog } from './glue-mock';
 import { LocalS3, startLocalS3 } from './local-s3';
+import { quietLogs } from './quiet-logs';
 
 const bucket = 'snaplake-exports';
 const exportId = 'rds-orders-db-nightly';
@@ -38,7 +39,7 @@ const night = (day: number, id = exportId) => ({
 });
 
 beforeAll(async () => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  quietLogs();
   s3 = await startLocalS3([bucket]);
   await s3.put(bucket, `${exportId}/export_info_${exportId}.json`, exportInfo(exportId));
   await s3.put(bucket, `${exportId}/export_tables_info_${exportId}_from_1_to_1.json`, tablesInfo(false));

@@ -16,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CatalogRefusedError, registerCatalog } from '../src';
 import { answerAsEmptyCatalog } from './glue-mock';
 import { LocalS3, startLocalS3 } from './local-s3';
+import { quietLogs } from './quiet-logs';
 
 const bucket = 'snaplake-exports';
 const exportId = 'rds-orders-db-2026-11-21-03-05-1a2b3c4d';
@@ -48,7 +49,7 @@ const input = { exportTaskIdentifier: exportId, databaseIdentifier: 'orders-db',
 const settings = { bucketName: bucket, exportPrefix: 'exports', databasePrefix: 'snaplake_dev', retentionDays: 7, now: () => new Date('2026-11-21T12:00:00Z') };
 
 beforeAll(async () => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  quietLogs();
   s3 = await startLocalS3([bucket]);
   const root = `exports/${exportId}`;
   await s3.put(bucket, `${root}/export_info_${exportId}.json`, exportInfo());

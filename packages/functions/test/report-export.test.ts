@@ -1,5 +1,6 @@
 import { DEFAULT_EXPORT_PRICE, EXPORT_METRICS } from '@snaplake/core';
 import { reportExport } from '../src';
+import { quietLogs } from './quiet-logs';
 
 const namespace = 'snaplake/prod/exports';
 const completed = {
@@ -15,7 +16,7 @@ function run(input: unknown) {
   return { result, records: lines.map((l) => JSON.parse(l)) };
 }
 
-beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
+beforeAll(quietLogs);
 
 describe('reportExport', () => {
   test('a catalogued export: the cost report for the notification and one EMF record with the freshness count', () => {

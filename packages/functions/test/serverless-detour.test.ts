@@ -6,6 +6,7 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { temporaryResourceNames } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cleanUpTemporary, restoreTemporaryCluster, snapshotTemporaryCluster, sweepTemporary } from '../src';
+import { quietLogs } from './quiet-logs';
 
 const rds = mockClient(RDSClient);
 const sfn = mockClient(SFNClient);
@@ -29,8 +30,7 @@ const names = temporaryResourceNames('legacy', executionArn);
 const ours = [{ Key: 'snaplake:temporary', Value: 'true' }, { Key: 'snaplake:execution', Value: executionArn }];
 
 beforeAll(() => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  quietLogs();
 });
 beforeEach(() => {
   rds.reset();

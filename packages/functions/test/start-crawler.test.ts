@@ -9,13 +9,14 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CrawlerBusyError, startCrawler } from '../src';
+import { quietLogs } from './quiet-logs';
 
 const glue = mockClient(GlueClient);
 const client = new GlueClient({ region: 'eu-west-1' });
 const settings = { crawlerName: 'snaplake-dev-exports', bucketName: 'exports', exportPrefix: '', databasePrefix: 'snaplake_dev' };
 const input = { exportTaskIdentifier: 'rds-orders-1a2b3c4d', databaseIdentifier: 'orders-db' };
 
-beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
+beforeAll(quietLogs);
 beforeEach(() => {
   glue.reset();
   glue.on(CreateDatabaseCommand).resolves({});

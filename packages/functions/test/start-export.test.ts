@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ExportLimitReachedError, ExportRejectedError, findExport, InvalidInputError, startExport } from '../src';
+import { quietLogs } from './quiet-logs';
 
 const rds = mockClient(RDSClient);
 const client = new RDSClient({ region: 'eu-west-1' });
@@ -20,7 +21,7 @@ const ours = { S3Bucket: destination.bucketName, S3Prefix: 'exports' };
 const exists = () => new ExportTaskAlreadyExistsFault({ message: 'exists', $metadata: {} });
 
 beforeEach(() => rds.reset());
-beforeAll(() => jest.spyOn(console, 'info').mockImplementation(() => undefined));
+beforeAll(quietLogs);
 
 describe('startExport', () => {
   test('starts the export with the derived id, the bucket, role and key', async () => {

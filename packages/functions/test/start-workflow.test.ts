@@ -3,6 +3,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { exportTaskIdentifier } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startWorkflow } from '../src';
+import { quietLogs } from './quiet-logs';
 
 const rds = mockClient(RDSClient);
 const sfn = mockClient(SFNClient);
@@ -17,8 +18,7 @@ const event = (eventId: string, id: string) => ({
 });
 
 beforeAll(() => {
-  jest.spyOn(console, 'info').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  quietLogs();
 });
 beforeEach(() => {
   rds.reset();
