@@ -4,6 +4,7 @@
 // request uses. See SECURITY.md, "How permissions are verified".
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { partnerPolicies } from '@snaplake/core';
 import { loadSnaplakeConfig } from '../../src';
 import { BUNDLED_NOT_SENT, commandsOfBundle } from '../permissions/bundles';
 import { HANDLER_REQUESTS } from '../permissions/handler-requests';
@@ -73,5 +74,47 @@ describe('the simulation finds what it looks for', () => {
     const widened = withPolicy((s) => (JSON.stringify(s.Action) === '"rds:StartExportTask"' ? { ...s, Action: ['rds:StartExportTask', 'rds:CancelExportTask'] } : s));
     const report = await verifyPermissions(config(), widened);
     expect(report.unused.map((u) => `${u.role.split(' ')[0]} ${u.action}`)).toContain('Live/ExportPipeline rds:CancelExportTask');
+  });
+
+  /** The app's templates with every resource of a type changed. */
+  function withResources(type: string, change: (properties: any) => void): any[] {
+    return stacks().map((stack) => {
+      const template = JSON.parse(JSON.stringify(stack.template));
+      for (const resource of Object.values<any>(template.Resources ?? {})) if (resource.Type === type) change(resource.Properties);
+      return { ...stack, template };
+    });
+  }
+
+  const deniedOf = async (changed: any[]) => (await verifyPermissions(config(), changed)).denied.map((d) => `${d.request.principal} ${d.request.action} (${d.request.because})`);
+
+  test('alarms cannot notify when the topic policy holds only the TLS deny (issue 13, point 2)', async () => {
+    const denied = await deniedOf(withResources('AWS::SNS::TopicPolicy', (p) => {
+      p.PolicyDocument.Statement = p.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Deny');
+    }));
+    expect(denied).toContain('cloudwatch.amazonaws.com sns:Publish (the alarm notifies)');
+  });
+
+  test('EventBridge cannot dead-letter into a queue whose key policy does not name it (point 3)', async () => {
+    const denied = await deniedOf(withResources('AWS::KMS::Key', (p) => {
+      p.KeyPolicy.Statement = p.KeyPolicy.Statement.filter((s: any) => s.Principal?.Service !== 'events.amazonaws.com');
+    }));
+    expect(denied).toContain('events.amazonaws.com kms:GenerateDataKey (the rule dead-letters an event it could not deliver)');
+  });
+
+  test('the connector cannot check its spill bucket when s3:ListBucket carries an s3:prefix condition (point 1)', async () => {
+    const denied = await deniedOf(withPolicy((s) => (s.Action === 's3:ListBucket' && JSON.stringify(s.Resource).includes('SpillBucket')
+      ? { ...s, Condition: { StringLike: { 's3:prefix': 'athena-spill/*' } } } : s)));
+    expect(denied.filter((d) => d.endsWith('(HeadBucket on the spill bucket)'))).toHaveLength(1);
+  });
+
+  test('a partner policy whose s3:ListBucket carries an s3:prefix condition fails HeadObject of a key not delivered yet (point 4)', async () => {
+    const report = await verifyPermissions(config(), stacks(), {
+      partnerPolicies: (options) => {
+        const policies = partnerPolicies(options);
+        const [list, ...rest] = policies.bucketPolicyStatements as any[];
+        return { ...policies, bucketPolicyStatements: [{ ...list, Condition: { StringLike: { 's3:prefix': `${options.prefix}/*` } } }, ...rest] };
+      },
+    });
+    expect(report.denied.map((d) => d.request.because)).toEqual(['HeadObjectCommand (partner, key not delivered yet)']);
   });
 });

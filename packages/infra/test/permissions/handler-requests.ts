@@ -100,7 +100,8 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
     // RDS user guide, "Exporting DB snapshot data to Amazon S3": the caller passes the export role and
     // needs kms:CreateGrant and kms:DescribeKey on the export key.
     StartExportTaskCommand: (f) => [
-      ...on(f, 'StartExportTaskCommand', 'rds:StartExportTask', sourceSnapshots(f)),
+      // A Serverless v1 cluster is exported from the temporary provisioned cluster's snapshot.
+      ...on(f, 'StartExportTaskCommand', 'rds:StartExportTask', [...sourceSnapshots(f), ...(f.stage.serverlessV1Restore ? [temporary(f).snapshot] : [])]),
       ...on(f, 'StartExportTaskCommand (IamRoleArn)', 'iam:PassRole', [f.env.EXPORT_ROLE_ARN!]),
       ...on(f, 'StartExportTaskCommand (KmsKeyId)', 'kms:CreateGrant', [f.env.EXPORT_KMS_KEY_ARN!]),
       ...on(f, 'StartExportTaskCommand (KmsKeyId)', 'kms:DescribeKey', [f.env.EXPORT_KMS_KEY_ARN!]),

@@ -64,8 +64,13 @@ export function requestsOf(config: SnaplakeConfig, app: AppPolicies): Permission
   });
 }
 
+export interface VerifyOptions {
+  /** What makes the partner's bucket and key policy statements. @default core's `partnerPolicies` (`snaplake partner-policy`) */
+  readonly partnerPolicies?: typeof partnerPolicies;
+}
+
 /** The bucket and key policies a partner writes with `snaplake partner-policy`, for each delivery of the app. */
-function partnerResourcePolicies(app: AppPolicies): Map<string, PolicyDocument> {
+function partnerResourcePolicies(app: AppPolicies, generate: typeof partnerPolicies): Map<string, PolicyDocument> {
   const policies = new Map<string, PolicyDocument>();
   for (const stack of app.stacks) {
     const resolver = app.resolvers.get(stack.id)!;
@@ -74,7 +79,7 @@ function partnerResourcePolicies(app: AppPolicies): Map<string, PolicyDocument> 
       if (!variables?.DELIVERIES) continue;
       const roleArn = resolver.string(fn.Properties.Role);
       for (const d of deliveries({ env: { DELIVERIES: resolver.string(variables.DELIVERIES) } })) {
-        const generated = partnerPolicies({
+        const generated = generate({
           destination: d.destination,
           prefix: d.destinationPrefix,
           deliveryRoleArn: roleArn,
@@ -164,10 +169,12 @@ function unusedGrants(app: AppPolicies, requests: PermissionRequest[]): { unused
 }
 
 /** Simulates every request of a synthesized app and lists the grants no request uses. */
-export async function verifyPermissions(config: SnaplakeConfig, stacks: readonly StackTemplate[]): Promise<PermissionReport> {
+export async function verifyPermissions(
+  config: SnaplakeConfig, stacks: readonly StackTemplate[], options: VerifyOptions = {},
+): Promise<PermissionReport> {
   const app = policiesOf(stacks);
   const requests = requestsOf(config, app);
-  const partner = partnerResourcePolicies(app);
+  const partner = partnerResourcePolicies(app, options.partnerPolicies ?? partnerPolicies);
   const results = await Promise.all(requests.map((request) => simulate(app, partner, request)));
   const denied = requests.map((request, i) => ({ request, result: results[i]! })).filter((d) => d.result !== 'Allowed');
   return { requests, denied, ...unusedGrants(app, requests) };
