@@ -1,6 +1,7 @@
 import { DescribeExportTasksCommand, RDSClient } from '@aws-sdk/client-rds';
 import { WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
+import { boundedMessage } from './step-results';
 
 export interface ExportStatus {
   readonly exportTaskIdentifier: string;
@@ -8,8 +9,9 @@ export interface ExportStatus {
   readonly status: string;
   readonly percentProgress: number;
   readonly totalExtractedDataInGB: number;
+  /** RDS's FailureCause, its first 2,000 characters. */
   readonly failureCause: string;
-  /** Tables the export skipped, as RDS reports them. */
+  /** Tables the export skipped, as RDS reports them: its first 2,000 characters. */
   readonly warningMessage: string;
   readonly s3Bucket: string;
   readonly s3Prefix: string;
@@ -44,8 +46,9 @@ export async function describeExport(rds: RDSClient, input: { exportTaskIdentifi
     status: task.Status ?? 'UNKNOWN',
     percentProgress: task.PercentProgress ?? 0,
     totalExtractedDataInGB: task.TotalExtractedDataInGB ?? 0,
-    failureCause: task.FailureCause ?? '',
-    warningMessage: task.WarningMessage ?? '',
+    // Both go into the workflow's state and its notices: bounded, with where to read them whole.
+    failureCause: boundedMessage(task.FailureCause ?? '', `aws rds describe-export-tasks --export-task-identifier ${id}`),
+    warningMessage: boundedMessage(task.WarningMessage ?? '', `aws rds describe-export-tasks --export-task-identifier ${id}`),
     s3Bucket: task.S3Bucket ?? '',
     s3Prefix: task.S3Prefix ?? '',
     exportOnly: task.ExportOnly ?? [],

@@ -41,3 +41,16 @@ export function catalogSummary(catalog: RegisteredCatalog): CatalogSummary {
     renamedCount: catalog.renamed.length,
   };
 }
+
+/**
+ * How many characters of a message AWS writes (an export's warning or failure cause) a step hands back.
+ * The RDS API reference gives no length for them, and RDS's warning names every table it skipped.
+ */
+export const MESSAGE_CHARS_IN_STEP_RESULT = 2_000;
+
+/** The message, or its first {@link MESSAGE_CHARS_IN_STEP_RESULT} characters and where to read the rest. */
+export function boundedMessage(message: string, whereInFull: string): string {
+  const characters = Array.from(message);
+  if (characters.length <= MESSAGE_CHARS_IN_STEP_RESULT) return message;
+  return `${characters.slice(0, MESSAGE_CHARS_IN_STEP_RESULT).join('')}... (${characters.length - MESSAGE_CHARS_IN_STEP_RESULT} more characters: ${whereInFull})`;
+}

@@ -37,6 +37,15 @@ describe('describeExport', () => {
     });
   });
 
+  test('a warning naming thousands of skipped tables comes back as its first 2,000 characters and where to read it whole', async () => {
+    const warning = Array.from({ length: 5400 }, (_, i) => `The table shop.tenant_${i}.audit_log has an unsupported data type and was skipped.`).join(' ');
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ ExportTaskIdentifier: 'e1', Status: 'COMPLETE', WarningMessage: warning, FailureCause: 'ü'.repeat(2001) }] });
+    const status = await describeExport(client, { exportTaskIdentifier: 'e1' });
+    expect(status.warningMessage.startsWith(warning.slice(0, 2000))).toBe(true);
+    expect(status.warningMessage).toMatch(new RegExp(`\\.\\.\\. \\(${warning.length - 2000} more characters: aws rds describe-export-tasks --export-task-identifier e1\\)$`));
+    expect(status.failureCause).toBe(`${'ü'.repeat(2000)}... (1 more characters: aws rds describe-export-tasks --export-task-identifier e1)`);
+  });
+
   test('an unknown export is ExportNotFound (the workflow retries it briefly)', async () => {
     rds.on(DescribeExportTasksCommand).rejects(new ExportTaskNotFoundFault({ message: 'nope', $metadata: {} }));
     await expect(describeExport(client, { exportTaskIdentifier: 'e1' })).rejects.toBeInstanceOf(ExportNotFoundError);

@@ -96,6 +96,8 @@ export class PartnerDelivery {
       itemReader: new sfn.S3ObjectsItemReader({ bucket: this.props.exportBucket, prefix: sfn.JsonPath.stringAt('$.delivery.sourcePrefix') }),
       itemBatcher: new sfn.ItemBatcher({
         maxItemsPerBatch: 500,
+        // A batch is a child execution's input (256 KiB at most): 500 items of long keys (S3 allows 1,024 bytes) would not fit.
+        maxInputBytesPerBatch: 200 * 1024,
         batchInput: { ...ref, 'sourcePrefix.$': '$.delivery.sourcePrefix' },
       }),
       maxConcurrency: 20,

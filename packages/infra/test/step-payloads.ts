@@ -1,0 +1,135 @@
+// Runs a synthesized state machine locally (aws-local-stepfunctions) with the real handlers of
+// @snaplake/functions behind its Lambda tasks, and records the size of what each state receives and
+// passes on, and of each task's raw result: Step Functions fails a run whose state input, state output
+// or task result is over 256 KiB (States.DataLimitExceeded, counted in UTF-8 bytes).
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { SynthesizedApp, SynthesizedStack } from './synthesized';
+import { resolveValue } from './template-values';
+
+/** Step Functions' limit on a state's input, output and a task's result (Step Functions developer guide, "Quotas"). */
+export const PAYLOAD_LIMIT_BYTES = 262_144;
+
+export const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+
+/** The largest payload seen, per state and kind (input, output, result). */
+export type PayloadSizes = Record<string, number>;
+
+type Handler = (input: any) => Promise<unknown>;
+
+/**
+ * The handler module of each Lambda function of a stack, by function ARN: found from the role of the
+ * function, which SnaplakeFunction describes as "Runs the snaplake <handler> handler".
+ */
+export function handlersOf(app: SynthesizedApp, stack: SynthesizedStack): Map<string, { handler: string; environment: Record<string, string> }> {
+  const resources = stack.template.Resources as Record<string, any>;
+  const found = new Map<string, { handler: string; environment: Record<string, string> }>();
+  for (const [logicalId, fn] of Object.entries(resources)) {
+    if (fn.Type !== 'AWS::Lambda::Function') continue;
+    const role = resources[fn.Properties.Role['Fn::GetAtt'][0]];
+    const handler = /^Runs the snaplake (\S+) handler$/.exec(role?.Properties?.Description ?? '')?.[1];
+    if (!handler) continue;
+    found.set(resolveValue(app, stack, { 'Fn::GetAtt': [logicalId, 'Arn'] }), {
+      handler,
+      environment: resolveValue(app, stack, fn.Properties.Environment?.Variables ?? {}),
+    });
+  }
+  return found;
+}
+
+/** Calls a handler of @snaplake/functions with its function's environment, as Lambda would. */
+export function lambdaHandler(name: string, environment: Record<string, string>): Handler {
+  return async (input) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, environment);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require(`@snaplake/functions/lib/handlers/${name}`) as { handler: Handler };
+      return await module.handler(structuredClone(input));
+    } finally {
+      for (const key of Object.keys(environment)) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  };
+}
+
+export interface PayloadRun {
+  readonly sizes: PayloadSizes;
+  /** The input of each task state, last call. */
+  readonly inputs: Record<string, any>;
+  /** The raw result of each task state, last call. */
+  readonly results: Record<string, any>;
+  readonly error: unknown;
+  readonly output: unknown;
+}
+
+/**
+ * Runs `definition` with a handler per task state (by name; Lambda tasks default to the function's
+ * real handler), waits and retries at zero, and records the largest input, output and result of every state.
+ */
+export async function runMeasured(
+  definition: Record<string, any>, input: unknown, taskHandlers: Record<string, Handler>,
+  functions: Map<string, { handler: string; environment: Record<string, string> }>,
+): Promise<PayloadRun> {
+  const sizes: PayloadSizes = {};
+  const inputs: Record<string, any> = {};
+  const results: Record<string, any> = {};
+  const note = (key: string, value: unknown) => {
+    sizes[key] = Math.max(sizes[key] ?? 0, bytesOf(value));
+  };
+  const handlers: Record<string, Handler> = {};
+  const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  const collect = (states: Record<string, any>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Wait') waits[name] = 0;
+      if (state.Retry) retries[name] = 0;
+      if (state.ItemProcessor) collect(state.ItemProcessor.States);
+      if (state.Type !== 'Task') continue;
+      const fn = functions.get(state.Parameters?.FunctionName ?? state.Resource);
+      const handler = taskHandlers[name] ?? (fn && lambdaHandler(fn.handler, fn.environment));
+      if (!handler) throw new Error(`no handler for task state '${name}' (${state.Resource})`);
+      handlers[name] = async (taskInput) => {
+        inputs[name] = taskInput;
+        const result = await handler(taskInput);
+        results[name] = result;
+        note(`${name}: result`, result);
+        return result;
+      };
+    }
+  };
+  collect(definition.States);
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    machines.set(definition, machine);
+  }
+  const execution = machine.run(input as never, {
+    context: { Execution: { Id: 'arn:aws:states:us-east-1:555555555555:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-22T03:10:00Z' } },
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+  });
+  const events = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') note(`${event.state.name}: input`, event.state.input);
+      if (event.type === 'StateExited') note(`${event.state.name}: output`, event.state.output);
+    }
+  })();
+  let error: unknown;
+  let output: unknown;
+  try {
+    output = await execution.result;
+  } catch (e) {
+    error = e;
+  }
+  await events;
+  return { sizes, inputs, results, error, output };
+}
+
+// Making a runner's state machine validates the definition (~0.3 s): a definition run many times (a map's item processor) is made once.
+const machines = new WeakMap<Record<string, any>, StateMachine>();
+
+/** The sizes over the limit, `state: kind = bytes`. */
+export function overLimit(sizes: PayloadSizes): string[] {
+  return Object.entries(sizes).filter(([, bytes]) => bytes > PAYLOAD_LIMIT_BYTES).map(([key, bytes]) => `${key} = ${bytes} bytes`);
+}
