@@ -13,6 +13,8 @@ export function pullRequestWorkflow(_options: DeliveryOptions): Workflow {
       use(ACTIONS.nxSetShas, { 'main-branch-name': 'main' }, 'Find the merge base for nx affected'),
       { name: 'Lint, test and build affected packages', run: 'npx nx affected -t lint test build --outputStyle=static' },
       { name: 'Synthesize every stage with cdk-nag', run: 'npm run synth' },
+      // SECURITY.md, "How permissions are verified": every request simulated against the stages' policies.
+      { name: 'Simulate every AWS request against the policies', run: 'npm run verify-permissions' },
       use(ACTIONS.uploadArtifact, { 'name': ASSEMBLY.name, 'path': ASSEMBLY.path, 'retention-days': 7 }, 'Keep the cloud assembly for the diff'),
     ],
   };

@@ -3,8 +3,8 @@
 // handler's bundle sends, so a new SDK call that is not declared here fails the tests.
 import { DR_COPY_PREFIX, DR_SOURCE_PREFIX, TEMPORARY_PREFIX } from '@snaplake/core';
 import {
-  arnIn, bucketArn, bucketKey, databaseArn, databasesOf, glue, listBucket, PermissionRequest, readObject, RequestScope, SAMPLE_TIME,
-  snapshotArn, writeObject,
+  arnIn, bucketArn, databaseArn, databasesOf, glue, listBucket, PermissionRequest, readObject, RequestScope, SAMPLE_TIME,
+  sampleDatabase, sampleExport, snapshotArn, writeObject,
 } from './requests';
 
 /** One function of a template: its handler, resolved environment and role. */
@@ -82,7 +82,7 @@ function glueDatabases(f: FunctionScope): string[] {
   return f.stage.databases.map((d) => `${f.env.GLUE_DATABASE_PREFIX}_${d.identifier.replace(/-/g, '_')}_public`);
 }
 
-const exportKey = (f: FunctionScope) => `${f.project}-${f.stage.name}-orders-db-${SAMPLE_TIME}/orders/public.customers/1/part-00000.parquet`;
+const exportKey = (f: FunctionScope) => `${sampleExport(f)}/orders/public.customers/1/part-00000.parquet`;
 
 /** Every handler, its SDK commands and the requests each makes. */
 export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> = {
@@ -112,7 +112,7 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
     DescribeExportTasksCommand: (f) => on(f, 'DescribeExportTasksCommand', 'rds:DescribeExportTasks', ['*']),
   },
   'register-catalog': {
-    ListObjectsV2Command: (f) => [{ ...listBucket({ ...f.base, because: 'ListObjectsV2Command' }, f.env.EXPORT_BUCKET_NAME!, `${f.project}-${f.stage.name}-orders-db-${SAMPLE_TIME}/`) }],
+    ListObjectsV2Command: (f) => [{ ...listBucket({ ...f.base, because: 'ListObjectsV2Command' }, f.env.EXPORT_BUCKET_NAME!, `${sampleExport(f)}/`) }],
     GetObjectCommand: (f) => readObject(f, { ...f.base, because: 'GetObjectCommand' }, f.env.EXPORT_BUCKET_NAME!, exportKey(f).replace(/\/orders\/.*$/, '/export_info.json')),
     ...Object.fromEntries([
       ['CreateDatabaseCommand', 'glue:CreateDatabase', false], ['GetTablesCommand', 'glue:GetTables', false],
@@ -122,7 +122,7 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
     ].map(([command, action, table]) => [command, (f: FunctionScope) => glueDatabases(f).flatMap((db) => glue(f, { ...f.base, because: command as string }, action as string, db, table ? 'customers' : undefined))])),
   },
   'start-crawler': {
-    CreateDatabaseCommand: (f) => glue(f, { ...f.base, because: 'CreateDatabaseCommand' }, 'glue:CreateDatabase', `${f.env.GLUE_DATABASE_PREFIX}_orders_db`),
+    CreateDatabaseCommand: (f) => glue(f, { ...f.base, because: 'CreateDatabaseCommand' }, 'glue:CreateDatabase', `${f.env.GLUE_DATABASE_PREFIX}_${sampleDatabase(f).replace(/-/g, '_')}`),
     UpdateCrawlerCommand: (f) => on(f, 'UpdateCrawlerCommand', 'glue:UpdateCrawler', [arnIn(f, 'glue', `crawler/${f.env.CRAWLER_NAME}`)]),
     StartCrawlerCommand: (f) => on(f, 'StartCrawlerCommand', 'glue:StartCrawler', [arnIn(f, 'glue', `crawler/${f.env.CRAWLER_NAME}`)]),
   },
@@ -209,7 +209,7 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
   },
   'deliver-export': {
     ListObjectsV2Command: (f) => [
-      listBucket({ ...f.base, because: 'ListObjectsV2Command (export)' }, f.env.EXPORT_BUCKET_NAME!, `${f.project}-${f.stage.name}-orders-db-${SAMPLE_TIME}/`),
+      listBucket({ ...f.base, because: 'ListObjectsV2Command (export)' }, f.env.EXPORT_BUCKET_NAME!, `${sampleExport(f)}/`),
       ...deliveries(f).map((d) => ({ ...listBucket({ ...f.base, because: 'ListObjectsV2Command (partner)', resourceAccount: PARTNER_ACCOUNT }, d.destination, `${d.destinationPrefix}/`) })),
     ],
     // HeadObject needs s3:GetObject; on a key not delivered yet it answers 404 only to a caller with
@@ -317,4 +317,3 @@ export function keyOfAlias(scope: RequestScope, region: string, alias: string | 
   return undefined;
 }
 
-export { bucketKey };

@@ -1,7 +1,7 @@
 // The requests of queries: Athena running scheduled queries with the starter's credentials, the
 // federated-query connector (as the connector's own template and README list them), analysts querying
 // through it, and the GitHub deploy roles assuming the CDK bootstrap roles.
-import { arnIn, bucketArn, glue, listBucket, PermissionRequest, readObject, RequestScope, writeObject } from './requests';
+import { arnIn, bucketArn, glue, listBucket, PermissionRequest, readObject, RequestScope, sampleExport, writeObject } from './requests';
 import { exportBucket } from './service-requests';
 
 const resourcesOf = (scope: RequestScope, type: string): [string, any][] =>
@@ -87,8 +87,8 @@ export function scheduledQueryRequests(scope: RequestScope): PermissionRequest[]
         ...['glue:GetDatabase'].flatMap((action) => glue(scope, base, action, query.database)),
         ...['glue:GetTable', 'glue:GetPartitions'].flatMap((action) => glue(scope, base, action, query.database, 'orders')),
         { ...base, action: 's3:GetBucketLocation', resource: bucketArn(bucket) },
-        listBucket(base, bucket, `${scope.project}-${scope.stage.name}-orders-db/`),
-        ...readObject(scope, base, bucket, `${scope.project}-${scope.stage.name}-orders-db/orders/public.customers/1/part-00000.parquet`),
+        listBucket(base, bucket, `${sampleExport(scope)}/`),
+        ...readObject(scope, base, bucket, `${sampleExport(scope)}/orders/public.customers/1/part-00000.parquet`),
       );
     } else {
       const catalog = connectorsOf(scope).find((c) => c.catalog === query.catalog || query.catalog === `lambda:${c.functionName}`);

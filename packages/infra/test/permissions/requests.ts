@@ -32,6 +32,16 @@ export interface RequestScope {
 /** A sample instant for generated names (snapshots, exports). */
 export const SAMPLE_TIME = '2026-11-22-03-00';
 
+/** The database whose export the sample requests read: the stage's first. */
+export function sampleDatabase(scope: Pick<RequestScope, 'stage'>): string {
+  return scope.stage.databases[0]?.identifier ?? 'database';
+}
+
+/** A sample export task id (and the export's folder) of the stage. */
+export function sampleExport(scope: Pick<RequestScope, 'stage' | 'project'>): string {
+  return `${scope.project}-${scope.stage.name}-${sampleDatabase(scope)}-${SAMPLE_TIME}`;
+}
+
 export function arnIn(scope: RequestScope, service: string, resource: string, region = scope.stack.region): string {
   return `arn:${PARTITION}:${service}:${region}:${scope.stack.account}:${resource}`;
 }

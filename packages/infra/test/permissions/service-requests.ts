@@ -2,9 +2,9 @@
 // running with their roles, EventBridge rules and Scheduler schedules delivering (and dead-lettering)
 // triggers, CloudWatch alarms publishing, the RDS export service writing exports, the Glue crawler,
 // and Athena running scheduled queries with the caller's credentials.
-import { deliveries, FunctionScope, HANDLER_REQUESTS } from './handler-requests';
+import { FunctionScope, HANDLER_REQUESTS } from './handler-requests';
 import {
-  arnIn, bucketArn, bucketKey, glue, listBucket, PermissionRequest, readObject, RequestScope, SAMPLE_TIME, writeObject,
+  arnIn, bucketArn, glue, listBucket, PermissionRequest, readObject, RequestScope, sampleDatabase, sampleExport, writeObject,
 } from './requests';
 
 const resourcesOf = (scope: RequestScope, type: string): [string, any][] =>
@@ -224,10 +224,10 @@ export function exportServiceRequests(scope: RequestScope): PermissionRequest[] 
     .flatMap(([id]) => {
       const roleArn = scope.resolver.string({ 'Fn::GetAtt': [id, 'Arn'] });
       const bucket = exportBucket(scope);
-      const key = `${scope.project}-${scope.stage.name}-orders-db-${SAMPLE_TIME}/export_info.json`;
+      const key = `${sampleExport(scope)}/export_info.json`;
       const base = { by: `${scope.stack.id} RDS export task`, principal: roleArn, because: 'StartExportTask (RDS user guide)' };
       return [
-        assume(scope, 'export.rds.amazonaws.com', roleArn, base.by, arnIn(scope, 'rds', `snapshot-export:${scope.project}-${scope.stage.name}-orders-db-${SAMPLE_TIME}`)),
+        assume(scope, 'export.rds.amazonaws.com', roleArn, base.by, arnIn(scope, 'rds', `snapshot-export:${sampleExport(scope)}`)),
         ...writeObject(scope, base, bucket, key),
         ...readObject(scope, base, bucket, key),
         { ...base, action: 's3:DeleteObject', resource: `${bucketArn(bucket)}/${key}` },
@@ -252,12 +252,12 @@ export function crawlerRequests(scope: RequestScope): PermissionRequest[] {
     // start-crawler points the crawler at the database of each export's source database before it starts it.
     const starter = resourcesOf(scope, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties.Environment?.Variables?.CRAWLER_NAME);
     const prefix = scope.resolver.string(starter ? starter[1].Properties.Environment.Variables.GLUE_DATABASE_PREFIX : p.DatabaseName);
-    const database = `${prefix}_orders_db`;
+    const database = `${prefix}_${sampleDatabase(scope).replace(/-/g, '_')}`;
     const logGroup = arnIn(scope, 'logs', `log-group:/aws-glue/crawlers-role/${roleArn.split('/').pop()}-${p.CrawlerSecurityConfiguration ?? ''}`);
     const requests: PermissionRequest[] = [
       assume(scope, 'glue.amazonaws.com', roleArn, by),
-      listBucket(base, bucket, `${scope.project}-${scope.stage.name}-orders-db-${SAMPLE_TIME}/`),
-      ...readObject(scope, base, bucket, `${scope.project}-${scope.stage.name}-orders-db-${SAMPLE_TIME}/orders/public.customers/1/part-00000.parquet`),
+      listBucket(base, bucket, `${sampleExport(scope)}/`),
+      ...readObject(scope, base, bucket, `${sampleExport(scope)}/orders/public.customers/1/part-00000.parquet`),
       ...['glue:GetDatabase'].flatMap((action) => glue(scope, base, action, database)),
       ...['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable', 'glue:GetPartitions', 'glue:BatchGetPartition', 'glue:BatchCreatePartition', 'glue:BatchUpdatePartition']
         .flatMap((action) => glue(scope, base, action, database, 'orders_public_customers')),
@@ -283,4 +283,3 @@ function securityConfiguration(scope: RequestScope, name: string): any {
   return found?.[1].Properties.EncryptionConfiguration;
 }
 
-export { bucketKey, deliveries, SAMPLE_TIME };
