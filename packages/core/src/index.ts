@@ -23,3 +23,4 @@ export * from './workflow-errors';
 export * from './export-scope';
 export * from './freshness';
 export * from './export-report';
+export * from './setting-bounds';

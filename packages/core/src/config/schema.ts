@@ -6,6 +6,7 @@ import { ConfigError, SnaplakeError } from '../errors';
 import { DEFAULT_EXPORT_PRICE } from '../export-report';
 import { parseExportOnly } from '../export-scope';
 import { defaultMaxExportAgeHours, MAX_EXPORT_AGE_HOURS, schedulePeriodHours } from '../freshness';
+import { SETTING_BOUNDS } from '../setting-bounds';
 import { expected, flag, list, oneOf, strict, text, wholeNumber } from './fields';
 import { AWS_REGIONS } from './regions';
 
@@ -156,8 +157,8 @@ export const disasterRecoverySchema = strict({
     .meta({ description: 'Regions that receive a copy of every snapshot, each encrypted with a key of its own.' }),
   databases: list(text(DB_IDENTIFIER, 'a database identifier of this stage, in lower case'))
     .meta({ description: "Identifiers of the stage's databases whose snapshots are copied." }),
-  keepLast: wholeNumber(1, 1000).optional().meta({ description: 'Keep the newest N copies in each region; 7 when maxAgeDays is not set either.' }),
-  maxAgeDays: wholeNumber(1, 3650).optional().meta({ description: 'Keep copies younger than this many days.' }),
+  keepLast: wholeNumber(SETTING_BOUNDS.keepLast.min, SETTING_BOUNDS.keepLast.max).optional().meta({ description: 'Keep the newest N copies in each region; 7 when maxAgeDays is not set either.' }),
+  maxAgeDays: wholeNumber(SETTING_BOUNDS.maxAgeDays.min, SETTING_BOUNDS.maxAgeDays.max).optional().meta({ description: 'Keep copies younger than this many days.' }),
   recoveryPointObjectiveHours: wholeNumber(1, 24 * 365).default(26)
     .meta({ description: 'Alarm when the newest good copy in a region is older than this.' }),
   snapshotSchedule: cron('cron(0 2 * * ? *)').optional()
@@ -174,7 +175,7 @@ export const serverlessV1RestoreSchema = strict({
   subnetGroupName: text(/^[a-zA-Z0-9 ._-]{1,255}$/, 'a DB subnet group name'),
   securityGroupIds: list(text(/^sg-[0-9a-f]{8,17}$/, 'a security group id such as sg-0123abcd')),
   kmsKeyArn: text(KMS_KEY_ARN, 'a KMS key ARN').optional().meta({ description: "Key of the temporary cluster; defaults to the snapshot's key." }),
-  sweepAfterHours: wholeNumber(1, 24 * 30).default(12)
+  sweepAfterHours: wholeNumber(SETTING_BOUNDS.sweepAfterHours.min, SETTING_BOUNDS.sweepAfterHours.max).default(12)
     .meta({ description: 'The sweeper deletes temporary resources older than this whose execution has ended.' }),
 }).meta({ description: 'Export Aurora Serverless v1 snapshots through a temporary provisioned cluster.' });
 
@@ -184,7 +185,7 @@ export const stageSchema = strict({
   account: text(ACCOUNT, 'a 12-digit AWS account id (as a string)'),
   region: awsRegion,
   databases: list(databaseSchema).default([]).meta({ description: 'Databases whose snapshots are exported.' }),
-  exportRetentionDays: wholeNumber(1, 3650).default(30)
+  exportRetentionDays: wholeNumber(SETTING_BOUNDS.exportRetentionDays.min, SETTING_BOUNDS.exportRetentionDays.max).default(30)
     .meta({ description: 'Days an export stays in S3 (and in the history table) before it expires.' }),
   notificationEmails: list(text(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address')).default([])
     .meta({ description: "Addresses subscribed to the stage's notification topic." }),

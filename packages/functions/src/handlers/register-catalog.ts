@@ -1,3 +1,4 @@
+import { SETTING_BOUNDS } from '@snaplake/core';
 import { integerEnv, optionalEnv, requiredEnv } from '../env';
 import { lazy } from '../lazy';
 import { log } from '../log';
@@ -15,8 +16,7 @@ const ready = lazy(async () => {
 
 /** Step Functions task: catalog a COMPLETE export in Glue from its own metadata; the workflow gets a bounded summary. */
 export async function handler(input: RegisterCatalogInput): Promise<CatalogSummary> {
-  // The bounds of the stage config's exportRetentionDays.
-  const retentionDays = integerEnv('EXPORT_RETENTION_DAYS', { min: 1, max: 3650 });
+  const retentionDays = integerEnv('EXPORT_RETENTION_DAYS', SETTING_BOUNDS.exportRetentionDays);
   const { glue, s3, registerCatalog } = await ready();
   const catalog = await registerCatalog(glue, s3, input, {
     bucketName: requiredEnv('EXPORT_BUCKET_NAME'),
