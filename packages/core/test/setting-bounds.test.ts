@@ -1,6 +1,6 @@
 import { SETTING_BOUNDS } from '../src';
-import { parseSnaplakeConfig } from '../src/config';
 import { configErrorOf, oneDatabaseConfig } from './config-fixtures';
+import { parseSnaplakeConfig } from '../src/config';
 
 // The functions refuse an environment value outside SETTING_BOUNDS; the config must accept exactly
 // the same range, or a stage that validates would deploy functions that fail on every run.
