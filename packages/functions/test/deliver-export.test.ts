@@ -79,6 +79,13 @@ describe('deliverExport against a local S3 server', () => {
     expect(s3.requests.filter((r) => r.startsWith('PUT /partner-lake/throttled/')).length).toBeGreaterThan(122);
   }, 60_000);
 
+  test('a connection the server resets (ECONNRESET) is retried by the SDK and the delivery completes', async () => {
+    const fresh = { ...target, destinationPrefix: 'reset' };
+    s3.resetNextRequests(3);
+    await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: exportPrefix }, fresh, { concurrency: 4 }))
+      .resolves.toMatchObject({ copied: 122 });
+  }, 60_000);
+
   test('a source prefix without a trailing slash is refused (it could match other exports)', async () => {
     await expect(deliverExport(s3.client, { sourceBucket: source, sourcePrefix: 'exports/rds-orders' }, target)).rejects.toMatchObject({ name: 'InvalidInput' });
   });

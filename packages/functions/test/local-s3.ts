@@ -18,6 +18,8 @@ export interface LocalS3 {
   put(bucket: string, key: string, body: string | Buffer): Promise<void>;
   /** Answer the next `count` write requests (PUT) with 503 SlowDown. */
   throttleNextWrites(count: number): void;
+  /** Drop the connection of the next `count` requests without an answer (the client sees ECONNRESET), as a busy server may. */
+  resetNextRequests(count: number): void;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
   });
   const backend: AddressInfo = await server.run();
   let throttled = 0;
+  let resets = 0;
   const requests: string[] = [];
 
   const forward = (method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer) =>
@@ -48,6 +51,11 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
     const body = Buffer.concat(chunks);
     const url = req.url ?? '/';
     requests.push(`${req.method} ${url}`);
+    if (resets > 0) {
+      resets--;
+      req.socket.destroy();
+      return;
+    }
     if (req.method === 'PUT' && throttled > 0) {
       throttled--;
       res.writeHead(503, { 'content-type': 'application/xml' });
@@ -92,6 +100,9 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
     },
     throttleNextWrites: (count) => {
       throttled = count;
+    },
+    resetNextRequests: (count) => {
+      resets = count;
     },
     stop: async () => {
       client.destroy();
