@@ -9,6 +9,7 @@ import { log } from './log';
 import { writeMetricRecord } from './metrics';
 import * as snapshots from './rds-snapshots';
 import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
+import { NAMES_IN_STEP_RESULT } from './step-results';
 
 export type Kind = snapshots.Kind;
 const { SNAPSHOT_ALREADY_EXISTS, SNAPSHOT_NOT_FOUND } = snapshots;
@@ -201,7 +202,9 @@ export async function listCopies(
 
 export interface PruneResult {
   readonly region: string;
+  /** The copies deleted: the first {@link NAMES_IN_STEP_RESULT} (a changed retention can let hundreds go at once). */
   readonly deleted: string[];
+  readonly deletedCount: number;
   readonly newestCopyAgeHours?: number;
 }
 
@@ -220,9 +223,14 @@ export async function pruneCopies(
     }
   }
   const remaining = copies.filter((c) => !doomed.includes(c) && c.tags[DR_COPY_TAG] === 'true');
-  const result = { region: input.region, deleted: doomed.map((c) => c.identifier), newestCopyAgeHours: newestGoodCopyAgeHours(remaining, now) };
-  log.info('copies pruned', { databaseIdentifier: input.databaseIdentifier, ...result });
-  return result;
+  const deleted = doomed.map((c) => c.identifier);
+  log.info('copies pruned', { databaseIdentifier: input.databaseIdentifier, region: input.region, deleted: deleted.slice(0, 1000), deletedCount: deleted.length });
+  return {
+    region: input.region,
+    deleted: deleted.slice(0, NAMES_IN_STEP_RESULT),
+    deletedCount: deleted.length,
+    newestCopyAgeHours: newestGoodCopyAgeHours(remaining, now),
+  };
 }
 
 /** Age of the newest good copy per database and region, as CloudWatch embedded metrics (a missing copy counts as very old). */

@@ -163,8 +163,17 @@ describe('pruneCopies', () => {
     });
     rds.on(DeleteDBSnapshotCommand).resolves({});
     const result = await pruneCopies(client, { databaseIdentifier: 'orders-db', kind: 'instance', region: 'eu-central-1' }, { keepLast: 2 }, now);
-    expect(result).toEqual({ region: 'eu-central-1', deleted: ['c4', 'c3'], newestCopyAgeHours: 24 });
+    expect(result).toEqual({ region: 'eu-central-1', deleted: ['c4', 'c3'], deletedCount: 2, newestCopyAgeHours: 24 });
     expect(rds.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input.DBSnapshotIdentifier)).toEqual(['c4', 'c3']);
+  });
+
+  test('a retention change that lets hundreds of copies go deletes them all and returns the first 50 names with the count', async () => {
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: Array.from({ length: 300 }, (_, i) => snapshot(`snaplake-dr-orders-db-copy-${i}`, i + 1)) });
+    rds.on(DeleteDBSnapshotCommand).resolves({});
+    const result = await pruneCopies(client, { databaseIdentifier: 'orders-db', kind: 'instance', region: 'eu-central-1' }, { keepLast: 7 }, now);
+    expect(rds.commandCalls(DeleteDBSnapshotCommand)).toHaveLength(293);
+    expect(result).toMatchObject({ deletedCount: 293, deleted: expect.arrayContaining([expect.stringMatching(/^snaplake-dr-orders-db-copy-/)]) });
+    expect(result.deleted).toHaveLength(50);
   });
 
   test('the only copy, however old, is kept', async () => {

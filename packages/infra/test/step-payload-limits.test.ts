@@ -13,7 +13,7 @@ import {
 import { DescribeDBSnapshotsCommand, DescribeExportTasksCommand, RDSClient, StartExportTaskCommand } from '@aws-sdk/client-rds';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { stateMachinesOf } from './state-machines';
-import { bytesOf, handlersOf, overLimit, PAYLOAD_LIMIT_BYTES, PayloadSizes, runMeasured } from './step-payloads';
+import { answerCalls, bytesOf, handlersOf, overLimit, PAYLOAD_LIMIT_BYTES, PayloadSizes, runMeasured } from './step-payloads';
 import { synthesized } from './synthesized';
 
 jest.setTimeout(120_000);
@@ -57,20 +57,6 @@ class FakeS3 {
   }
 }
 
-/**
- * Answers every call of an SDK client class from `answers`, by command: the handlers' own clients, whatever
- * they were made with. (aws-sdk-client-mock matches each call against sinon matchers: ~0.2 ms a call, and
- * this run makes ~80,000 calls.) A command with no answer fails the run, naming it.
- */
-function answerCalls(client: { prototype: { send: unknown } }, answers: [unknown, (input: any) => unknown][]) {
-  const byCommand = new Map(answers);
-  jest.spyOn(client.prototype as { send: (command: any) => Promise<unknown> }, 'send').mockImplementation(async (command: any) => {
-    const answer = byCommand.get(command.constructor);
-    if (!answer) throw new Error(`unexpected ${command.constructor.name}`);
-    return answer(command.input);
-  });
-}
-
 const notFound = () => Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
 
 describe('the export workflow of a 5,400-table database delivered to a partner', () => {
@@ -83,7 +69,6 @@ describe('the export workflow of a 5,400-table database delivered to a partner',
 
   beforeAll(async () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    process.env.AWS_REGION = region;
     const snapshot = {
       DBSnapshots: [{
         DBSnapshotIdentifier: snapshotId,
