@@ -37,8 +37,9 @@ function watchedSnapshots(f: FunctionScope): string[] {
 
 const describeSnapshots = (kind: 'instance' | 'cluster', snapshots: (f: FunctionScope) => string[]): CommandRequests => (f) => {
   const action = kind === 'instance' ? 'rds:DescribeDBSnapshots' : 'rds:DescribeDBClusterSnapshots';
-  const prefix = kind === 'instance' ? ':snapshot:' : ':cluster-snapshot:';
-  return on(f, `${action.slice(4)}Command`, action, snapshots(f).filter((arn) => arn.includes(prefix)));
+  // A snapshot, or the database a filtered listing names (DBInstanceIdentifier / DBClusterIdentifier).
+  const ofKind = kind === 'instance' ? /:(snapshot|db):/ : /:(cluster-snapshot|cluster):/;
+  return on(f, `${action.slice(4)}Command`, action, snapshots(f).filter((arn) => ofKind.test(arn)));
 };
 
 /** The destinations of snapshot copies: region and key alias (COPY_DESTINATIONS). */
@@ -49,6 +50,14 @@ function copyDestinations(f: FunctionScope): { region: string; kmsKeyArn: string
     if (destinations) return JSON.parse(f.resolver.string(destinations));
   }
   return [];
+}
+
+/** snaplake's copies, and the listing of each copied database's manual snapshots, in every destination region. */
+function copiesAndDatabases(f: FunctionScope): string[] {
+  const dr = f.stage.disasterRecovery;
+  if (!dr) return [];
+  const kinds = new Map(f.stage.databases.map((d) => [d.identifier, d.kind]));
+  return [...copies(f), ...dr.destinationRegions.flatMap((region) => dr.databases.map((id) => databaseArn(f, kinds.get(id) ?? 'instance', id, region)))];
 }
 
 function copies(f: FunctionScope): string[] {
@@ -198,14 +207,14 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
     DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', copies),
   },
   'prune-copies': {
-    DescribeDBSnapshotsCommand: describeSnapshots('instance', copies),
-    DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', copies),
+    DescribeDBSnapshotsCommand: describeSnapshots('instance', copiesAndDatabases),
+    DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', copiesAndDatabases),
     DeleteDBSnapshotCommand: (f) => on(f, 'DeleteDBSnapshotCommand', 'rds:DeleteDBSnapshot', copies(f).filter((a) => a.includes(':snapshot:')), { 'aws:ResourceTag/snaplake:dr-copy': 'true' }),
     DeleteDBClusterSnapshotCommand: (f) => on(f, 'DeleteDBClusterSnapshotCommand', 'rds:DeleteDBClusterSnapshot', copies(f).filter((a) => a.includes(':cluster-snapshot:')), { 'aws:ResourceTag/snaplake:dr-copy': 'true' }),
   },
   'report-recovery-points': {
-    DescribeDBSnapshotsCommand: describeSnapshots('instance', copies),
-    DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', copies),
+    DescribeDBSnapshotsCommand: describeSnapshots('instance', copiesAndDatabases),
+    DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', copiesAndDatabases),
   },
   'deliver-export': {
     ListObjectsV2Command: (f) => [
