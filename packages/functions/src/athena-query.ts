@@ -9,6 +9,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { pollDelaySeconds, WORKFLOW_ERRORS } from '@snaplake/core';
 import { InvalidInputError, WorkflowError } from './errors';
+import { boundedMessage } from './step-results';
 
 export interface QueryRequest {
   readonly sql: string;
@@ -219,7 +220,8 @@ function statusOf(id: string, execution: QueryExecution | undefined): QueryStatu
   return {
     queryExecutionId: id,
     state: state as QueryState,
-    reason: execution?.Status?.AthenaError?.ErrorMessage ?? execution?.Status?.StateChangeReason ?? '',
+    // Into the workflow's state and the failure notice: a connector's error can carry a whole stack trace.
+    reason: boundedMessage(execution?.Status?.AthenaError?.ErrorMessage ?? execution?.Status?.StateChangeReason ?? '', `aws athena get-query-execution --query-execution-id ${id}`),
     retryable: execution?.Status?.AthenaError?.Retryable === true,
     errorCategory: execution?.Status?.AthenaError?.ErrorCategory,
     bytesScanned: execution?.Statistics?.DataScannedInBytes ?? 0,

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { csvRows, getQueryResults, QueryFailedError, QueryTimeoutError, readResultCsv, runQuery } from '../src';
+import { checkQuery, csvRows, getQueryResults, QueryFailedError, QueryTimeoutError, readResultCsv, runQuery } from '../src';
 
 const athena = mockClient(AthenaClient);
 const client = new AthenaClient({ region: 'eu-west-1' });
@@ -35,6 +35,16 @@ function clock() {
 beforeEach(() => {
   athena.reset();
   athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
+});
+
+describe('checkQuery', () => {
+  test('a failure reason of a connector\'s whole stack trace comes back as its first 2,000 characters and where to read it', async () => {
+    const trace = `GENERIC_USER_ERROR: ${'at com.amazonaws.athena.connectors.jdbc.manager.JdbcRecordHandler.readWithConstraint(JdbcRecordHandler.java:112)\n'.repeat(400)}`;
+    athena.on(GetQueryExecutionCommand).resolves(execution('FAILED', { AthenaError: { ErrorCategory: 2, ErrorMessage: trace } }));
+    const status = await checkQuery(client, 'q1');
+    expect(status.reason.startsWith(trace.slice(0, 2000))).toBe(true);
+    expect(status.reason).toMatch(/\.\.\. \(\d+ more characters: aws athena get-query-execution --query-execution-id q1\)$/);
+  });
 });
 
 describe('runQuery', () => {
