@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { partnerPolicies } from '@snaplake/core';
 import { loadSnaplakeConfig } from '../../src';
+import { UNUSED_GRANT_ALLOWLIST } from '../permissions/allowlist';
 import { BUNDLED_NOT_SENT, commandsOfBundle } from '../permissions/bundles';
 import { HANDLER_REQUESTS } from '../permissions/handler-requests';
 import { describeReport, PermissionReport, verifyPermissions } from '../permissions/verify';
@@ -13,10 +14,13 @@ import { fixtureConfigPath, synthesized } from '../synthesized';
 
 const FIXTURES = ['full', 'every-option'];
 
+const reports = new Map<string, PermissionReport>();
+
 describe.each(FIXTURES)('permissions of fixture %s, simulated', (fixture) => {
   let report: PermissionReport;
   beforeAll(async () => {
     report = await verifyPermissions(loadSnaplakeConfig(fixtureConfigPath(fixture)), synthesized(fixture).stacks);
+    reports.set(fixture, report);
   }, 60_000);
 
   test('every request is allowed, and every granted action is used or allowlisted with a reason', () => {
@@ -30,6 +34,11 @@ describe.each(FIXTURES)('permissions of fixture %s, simulated', (fixture) => {
       'scheduler.amazonaws.com', 'states.amazonaws.com',
     ]));
   });
+});
+
+test('every allowlist entry keeps a grant of full or every-option (no stale entry)', () => {
+  const kept = [...reports.values()].flatMap((r) => r.allowlisted);
+  expect(UNUSED_GRANT_ALLOWLIST.filter((entry) => !kept.some((k) => k.action === entry.action && entry.role.test(k.role)))).toEqual([]);
 });
 
 describe('declared requests against the handler bundles', () => {

@@ -19,7 +19,7 @@ export const UNUSED_GRANT_ALLOWLIST: AllowlistEntry[] = [
   {
     role: GITHUB,
     action: 'sts:TagSession',
-    why: 'the CDK CLI may pass session tags when it assumes the bootstrap roles, whose trust policies allow sts:TagSession '
-      + '(CDK bootstrap template); granted on the bootstrap roles only',
+    why: 'the CDK CLI passes session tags when it assumes a bootstrap role if the app asks it to (the STS options of '
+      + 'aws-cdk#31089), and the bootstrap roles\' trust policies allow sts:TagSession; granted on those roles only',
   },
 ];
