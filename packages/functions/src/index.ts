@@ -2,6 +2,7 @@ export * from './errors';
 export * from './log';
 export * from './metrics';
 export * from './env';
+export * from './environment';
 export * from './aws-clients';
 export * from './concurrency';
 export * from './retry';

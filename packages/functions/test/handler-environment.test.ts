@@ -1,3 +1,4 @@
+import { checkEnvironmentValue, INTEGER_VARIABLES, JSON_VARIABLES } from '../src';
 import { handler as planCopies } from '../src/handlers/plan-copies';
 import { handler as pruneCopies } from '../src/handlers/prune-copies';
 import { handler as registerCatalog } from '../src/handlers/register-catalog';
@@ -43,4 +44,22 @@ test.each([
     AWS_REGION: 'eu-west-1', METRICS_NAMESPACE: 'snaplake/dev/dr', DESTINATION_REGIONS: '["eu-central-1"]', STATE_MACHINE_ARN: 'arn', [name]: value,
   });
   await expect(run()).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(message) });
+});
+
+test('every variable with a shape or bounds is read by a handler, through its definition', () => {
+  const { readdirSync, readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const { join } = jest.requireActual<typeof import('node:path')>('node:path');
+  const dir = join(__dirname, '..', 'src', 'handlers');
+  const handlers = readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8')).join('\n');
+  for (const name of [...Object.keys(JSON_VARIABLES), ...Object.keys(INTEGER_VARIABLES)]) {
+    expect(handlers).toMatch(new RegExp(`(json|Json|integer|Integer)Variable\\('${name}'\\)`));
+  }
+});
+
+test('checkEnvironmentValue checks a value as its handler reads it, and leaves other variables alone', () => {
+  expect(() => checkEnvironmentValue('KEEP_LAST', '7')).not.toThrow();
+  expect(() => checkEnvironmentValue('KEEP_LAST', '1001')).toThrow('KEEP_LAST must be a whole number from 1 to 1000');
+  expect(() => checkEnvironmentValue('DELIVERIES', '{"orders-db":{"destination":"partner","destinationPrefix":""}}')).not.toThrow();
+  expect(() => checkEnvironmentValue('DELIVERIES', '{"orders-db":{"destinationPrefix":""}}')).toThrow('DELIVERIES must be');
+  expect(() => checkEnvironmentValue('EXPORT_BUCKET_NAME', '')).not.toThrow();
 });

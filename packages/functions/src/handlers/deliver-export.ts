@@ -1,5 +1,6 @@
 import { copyObjects, DeliveryTarget, deliveryS3Client, listObjects, verifyDelivery } from '../deliver-export';
-import { isRecord, jsonEnv, optionalEnv, optionalIntegerEnv, recordOf, requiredEnv } from '../env';
+import { optionalEnv, requiredEnv } from '../env';
+import { jsonVariable, optionalIntegerVariable } from '../environment';
 import { InvalidInputError } from '../errors';
 import { exportRootKey } from '../export-files';
 import { log } from '../log';
@@ -17,11 +18,8 @@ interface Batch {
   readonly BatchInput: ExportRef & { sourcePrefix: string };
 }
 
-const isDeliveryTarget = (value: unknown): value is DeliveryTarget => isRecord(value)
-  && typeof value.destination === 'string' && value.destination !== '' && typeof value.destinationPrefix === 'string';
-
 function deliveries(): Record<string, DeliveryTarget> {
-  return jsonEnv('DELIVERIES', { expected: '{ "<database>": { destination, destinationPrefix, kmsKeyArn?, bucketOwnerEnforced? } }', matches: recordOf(isDeliveryTarget) });
+  return jsonVariable('DELIVERIES');
 }
 
 function targetFor(ref: ExportRef): DeliveryTarget | undefined {
@@ -50,7 +48,7 @@ export async function handler(input: (ExportRef & { step?: 'plan' | 'verify' }) 
     await verifyDelivery(s3, sourcePrefix, objects, target);
     return { mode: 'verified', objects: objects.length };
   }
-  if (objects.length > (optionalIntegerEnv('INLINE_MAX_OBJECTS', { min: 1, max: 10_000_000 }) ?? 5000)) {
+  if (objects.length > (optionalIntegerVariable('INLINE_MAX_OBJECTS') ?? 5000)) {
     log.info('delivery handed to batches', { objects: objects.length, destination: target.destination });
     return { mode: 'distributed', sourcePrefix, objects: objects.length };
   }

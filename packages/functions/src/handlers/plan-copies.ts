@@ -1,7 +1,8 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { clientConfig } from '../aws-clients';
 import { CopyPlan, deleteSourceSnapshot, planCopies } from '../disaster-recovery';
-import { jsonEnv, listOf, requiredEnv, withStrings } from '../env';
+import { requiredEnv } from '../env';
+import { jsonVariable } from '../environment';
 
 const rds = new RDSClient(clientConfig());
 
@@ -13,6 +14,6 @@ type PlanInput = Parameters<typeof planCopies>[1] | { deleteSource: Parameters<t
  */
 export async function handler(input: PlanInput): Promise<CopyPlan | Awaited<ReturnType<typeof deleteSourceSnapshot>>> {
   if (input && 'deleteSource' in input) return deleteSourceSnapshot(rds, input.deleteSource);
-  const destinations = jsonEnv('COPY_DESTINATIONS', { expected: 'a list of { region, kmsKeyArn }', matches: listOf(withStrings('region', 'kmsKeyArn')) });
+  const destinations = jsonVariable('COPY_DESTINATIONS');
   return planCopies(rds, input as Parameters<typeof planCopies>[1], { sourceRegion: requiredEnv('AWS_REGION'), destinations });
 }

@@ -1,5 +1,5 @@
-import { SETTING_BOUNDS } from '@snaplake/core';
-import { integerEnv, optionalEnv, requiredEnv } from '../env';
+import { optionalEnv, requiredEnv } from '../env';
+import { integerVariable } from '../environment';
 import { lazy } from '../lazy';
 import { log } from '../log';
 import type { RegisterCatalogInput } from '../register-catalog';
@@ -16,7 +16,7 @@ const ready = lazy(async () => {
 
 /** Step Functions task: catalog a COMPLETE export in Glue from its own metadata; the workflow gets a bounded summary. */
 export async function handler(input: RegisterCatalogInput): Promise<CatalogSummary> {
-  const retentionDays = integerEnv('EXPORT_RETENTION_DAYS', SETTING_BOUNDS.exportRetentionDays);
+  const retentionDays = integerVariable('EXPORT_RETENTION_DAYS');
   const { glue, s3, registerCatalog } = await ready();
   const catalog = await registerCatalog(glue, s3, input, {
     bucketName: requiredEnv('EXPORT_BUCKET_NAME'),

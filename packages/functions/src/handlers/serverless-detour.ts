@@ -1,6 +1,6 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { clientConfig } from '../aws-clients';
-import { isRecord, isString, isStringList, jsonEnv, recordOf } from '../env';
+import { jsonVariable } from '../environment';
 import { InvalidInputError } from '../errors';
 import { ResolvedSnapshot } from '../resolve-snapshot';
 import {
@@ -8,15 +8,11 @@ import {
   checkTemporarySnapshot,
   cleanUpTemporary,
   restoreTemporaryCluster,
-  RestoreSettings,
   snapshotTemporaryCluster,
   TemporaryResources,
 } from '../serverless-detour';
 
 const rds = new RDSClient(clientConfig());
-
-const isRestoreSettings = (value: unknown): value is RestoreSettings => isRecord(value) && recordOf(isString)(value.engineVersions)
-  && isString(value.subnetGroupName) && isStringList(value.securityGroupIds) && (value.kmsKeyArn === undefined || isString(value.kmsKeyArn));
 
 type DetourInput =
   | { step: 'restore'; snapshot: ResolvedSnapshot; executionArn: string }
@@ -28,9 +24,7 @@ type DetourInput =
 export async function handler(input: DetourInput) {
   switch (input?.step) {
     case 'restore':
-      return restoreTemporaryCluster(rds, input, jsonEnv('RESTORE_SETTINGS', {
-        expected: '{ engineVersions: { <engine>: <version> }, subnetGroupName, securityGroupIds: [...], kmsKeyArn? }', matches: isRestoreSettings,
-      }));
+      return restoreTemporaryCluster(rds, input, jsonVariable('RESTORE_SETTINGS'));
     case 'check-cluster':
       return checkTemporaryCluster(rds, input.temporary);
     case 'snapshot':

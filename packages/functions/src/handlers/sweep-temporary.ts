@@ -1,8 +1,8 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SETTING_BOUNDS } from '@snaplake/core';
 import { clientConfig } from '../aws-clients';
-import { integerEnv, optionalEnv } from '../env';
+import { optionalEnv } from '../env';
+import { integerVariable } from '../environment';
 import { sweepTemporary } from '../serverless-detour';
 
 const rds = new RDSClient(clientConfig());
@@ -10,6 +10,6 @@ const sfn = new SFNClient(clientConfig());
 
 /** Scheduled: delete temporary clusters and snapshots left by executions that ended without cleaning up. */
 export async function handler() {
-  const sweepAfterHours = integerEnv('SWEEP_AFTER_HOURS', SETTING_BOUNDS.sweepAfterHours);
+  const sweepAfterHours = integerVariable('SWEEP_AFTER_HOURS');
   return sweepTemporary(rds, sfn, sweepAfterHours, new Date(), optionalEnv('STATE_MACHINE_NAME'));
 }
