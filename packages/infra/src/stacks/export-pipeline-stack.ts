@@ -1,4 +1,4 @@
-import { catalogName, EXPORT_METRICS, SNAPSHOT_CREATED_EVENT_IDS, StageConfig } from '@snaplake/core';
+import { catalogName, DatabaseConfig, EXPORT_METRICS, SNAPSHOT_CREATED_EVENT_IDS, StageConfig } from '@snaplake/core';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { exportPrice, exportScopes, maxExportAgeHours } from '../export-settings';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
@@ -35,14 +36,14 @@ export class ExportPipelineStack extends Stack {
   /** Encrypts the notification topic; publishers need GenerateDataKey and Decrypt on it. */
   readonly notificationsKey: kms.Key;
   readonly workflow: ExportWorkflow;
-  readonly startWorkflow: SnaplakeFunction;
+  /** Only when a database is exported on every snapshot. */
+  readonly startWorkflow?: SnaplakeFunction;
   /** Per database: fires when its newest catalogued export is older than its maxExportAgeHours. */
   readonly freshnessAlarms: Record<string, cloudwatch.Alarm> = {};
 
   constructor(scope: Construct, id: string, props: ExportPipelineStackProps) {
     super(scope, id, props);
     const { stage, exportBucket, dataKey } = props;
-    const rdsArn = (resource: string) => `arn:${this.partition}:rds:${this.region}:${this.account}:${resource}`;
 
     this.exportRole = new iam.Role(this, 'ExportRole', {
       assumedBy: servicePrincipalForThisAccount(this, 'export.rds.amazonaws.com'),
@@ -104,44 +105,7 @@ export class ExportPipelineStack extends Stack {
 
     // Every snapshot of the databases exported on each snapshot: RDS event -> one execution per snapshot.
     const watched = stage.databases.filter((db) => db.trigger === 'every-snapshot');
-    this.startWorkflow = new SnaplakeFunction(this, 'StartWorkflow', {
-      handler: 'start-workflow',
-      description: 'Starts one export workflow per created snapshot of a watched database',
-      environment: {
-        STATE_MACHINE_ARN: this.workflow.stateMachine.stateMachineArn,
-        EXPORT_ID_SCOPE: `${props.project}-${stage.name}`,
-        WATCHED_DATABASES: JSON.stringify(watched.map(({ identifier, kind, includeAwsBackupSnapshots }) => ({
-          identifier, kind, includeAwsBackupSnapshots,
-        }))),
-      },
-    });
-    this.workflow.stateMachine.grantStartExecution(this.startWorkflow.role);
-    // Only the snapshot kinds of the watched databases.
-    const watchedKinds = new Set(watched.map((db) => db.kind));
-    if (watchedKinds.size > 0) {
-      this.startWorkflow.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: [...(watchedKinds.has('instance') ? ['rds:DescribeDBSnapshots'] : []), ...(watchedKinds.has('cluster') ? ['rds:DescribeDBClusterSnapshots'] : [])],
-        resources: [...(watchedKinds.has('instance') ? [rdsArn('snapshot:*')] : []), ...(watchedKinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : [])],
-      }));
-    }
-    Validations.of(this.startWorkflow.role).acknowledge(...snapshotWildcards(this.region, this.account));
-    sendFailuresTo(this.startWorkflow, deadLetters, notificationsKey, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
-
-    if (watched.length > 0) {
-      new events.Rule(this, 'SnapshotCreated', {
-        description: `snaplake ${stage.name}: snapshot created -> export workflow`,
-        eventPattern: {
-          source: ['aws.rds'],
-          detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'],
-          detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] },
-        },
-        targets: [new targets.LambdaFunction(this.startWorkflow.function, {
-          deadLetterQueue: deadLetters,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(6),
-        })],
-      });
-    }
+    if (watched.length > 0) this.startWorkflow = this.startOnSnapshots(watched, props, deadLetters);
 
     // Databases exported on a schedule: the latest available automated snapshot, at the configured time.
     const scheduled = stage.databases.filter((d) => d.trigger === 'schedule');
@@ -200,6 +164,47 @@ export class ExportPipelineStack extends Stack {
         })),
       }),
     });
+  }
+
+  /** The function that starts one export per created snapshot of the watched databases, and its RDS event rule. */
+  private startOnSnapshots(watched: readonly DatabaseConfig[], props: ExportPipelineStackProps, deadLetters: sqs.IQueue): SnaplakeFunction {
+    const { stage } = props;
+    const rdsArn = (resource: string) => `arn:${this.partition}:rds:${this.region}:${this.account}:${resource}`;
+    const start = new SnaplakeFunction(this, 'StartWorkflow', {
+      handler: 'start-workflow',
+      description: 'Starts one export workflow per created snapshot of a watched database',
+      environment: {
+        STATE_MACHINE_ARN: this.workflow.stateMachine.stateMachineArn,
+        EXPORT_ID_SCOPE: `${props.project}-${stage.name}`,
+        WATCHED_DATABASES: JSON.stringify(watched.map(({ identifier, kind, includeAwsBackupSnapshots }) => ({
+          identifier, kind, includeAwsBackupSnapshots,
+        }))),
+      },
+    });
+    this.workflow.stateMachine.grantStartExecution(start.role);
+    // Only the snapshot kinds of the watched databases.
+    const watchedKinds = new Set(watched.map((db) => db.kind));
+    start.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [...(watchedKinds.has('instance') ? ['rds:DescribeDBSnapshots'] : []), ...(watchedKinds.has('cluster') ? ['rds:DescribeDBClusterSnapshots'] : [])],
+      resources: [...(watchedKinds.has('instance') ? [rdsArn('snapshot:*')] : []), ...(watchedKinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : [])],
+    }));
+    Validations.of(start.role).acknowledge(...snapshotWildcards(this.region, this.account));
+    sendFailuresTo(start, deadLetters, this.notificationsKey, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
+    new events.Rule(this, 'SnapshotCreated', {
+      description: `snaplake ${stage.name}: snapshot created -> export workflow`,
+      eventPattern: {
+        source: ['aws.rds'],
+        detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'],
+        detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] },
+      },
+      targets: [new targets.LambdaFunction(start.function, {
+        deadLetterQueue: deadLetters,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+      })],
+    });
+    return start;
   }
 }
 
