@@ -7,12 +7,13 @@ import {
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
 import { writeMetricRecord } from './metrics';
-import * as snapshots from './rds-snapshots';
+import {
+  copyRdsSnapshot, createRdsSnapshot, deleteRdsSnapshot, describeRdsSnapshot, Kind, listRdsSnapshots, SNAPSHOT_ALREADY_EXISTS, SNAPSHOT_NOT_FOUND,
+} from './rds-snapshots';
 import { resolveSnapshot, ResolvedSnapshot } from './resolve-snapshot';
 import { NAMES_IN_STEP_RESULT } from './step-results';
 
-export type Kind = snapshots.Kind;
-const { SNAPSHOT_ALREADY_EXISTS, SNAPSHOT_NOT_FOUND } = snapshots;
+export type { Kind } from './rds-snapshots';
 
 export interface CopyDestination {
   readonly region: string;
@@ -96,12 +97,12 @@ export async function createSnapshot(rds: RDSClient, of: { databaseIdentifier: s
   const identifier = drSourceSnapshotIdentifier(of.databaseIdentifier, scheduledTime, of.kind);
   const tags: Tag[] = [{ Key: DR_SOURCE_TAG, Value: 'true' }];
   try {
-    const created = await snapshots.createSnapshot(rds, of.kind, { identifier, databaseIdentifier: of.databaseIdentifier, tags });
+    const created = await createRdsSnapshot(rds, of.kind, { identifier, databaseIdentifier: of.databaseIdentifier, tags });
     return created?.arn ?? fail(`creating snapshot ${identifier} returned no ARN`);
   } catch (error) {
     const name = awsErrorName(error);
     if (SNAPSHOT_ALREADY_EXISTS.includes(name ?? '')) {
-      return (await snapshots.describeSnapshot(rds, of.kind, identifier))?.arn ?? fail(`snapshot ${identifier} exists but cannot be described`);
+      return (await describeRdsSnapshot(rds, of.kind, identifier))?.arn ?? fail(`snapshot ${identifier} exists but cannot be described`);
     }
     if (name === 'InvalidDBInstanceStateFault' || name === 'InvalidDBClusterStateFault') {
       throw new NotReadyError(`${of.kind} ${of.databaseIdentifier} is not available for a snapshot (${name}); retrying later`);
@@ -124,9 +125,9 @@ export async function deleteSourceSnapshot(
   }
   if (!snapshot.identifier.startsWith(DR_SOURCE_PREFIX)) return { deleted: false, reason: `${snapshot.identifier} is not a DR source snapshot` };
   try {
-    const described = await snapshots.describeSnapshot(rds, snapshot.kind, snapshot.identifier);
+    const described = await describeRdsSnapshot(rds, snapshot.kind, snapshot.identifier);
     if (described?.tags[DR_SOURCE_TAG] !== 'true') return { deleted: false, reason: `${snapshot.identifier} lacks the ${DR_SOURCE_TAG} tag; left alone` };
-    await snapshots.deleteSnapshot(rds, snapshot.kind, snapshot.identifier);
+    await deleteRdsSnapshot(rds, snapshot.kind, snapshot.identifier);
   } catch (error) {
     // Already gone: a retried step, or deleted by hand.
     if (SNAPSHOT_NOT_FOUND.includes(awsErrorName(error) ?? '')) return { deleted: false, reason: 'already deleted' };
@@ -154,7 +155,7 @@ export async function copySnapshot(destination: RDSClient, plan: PlannedCopy): P
     throw new InvalidInputError('copySnapshot: expected a planned copy with sourceArn, copyIdentifier and kmsKeyArn');
   }
   try {
-    const status = await snapshots.copySnapshot(destination, plan.kind, {
+    const status = await copyRdsSnapshot(destination, plan.kind, {
       sourceArn: plan.sourceArn, targetIdentifier: plan.copyIdentifier, kmsKeyId: plan.kmsKeyArn, tags: COPY_TAGS(plan),
     });
     log.info('snapshot copy started', { copyIdentifier: plan.copyIdentifier, region: plan.region });
@@ -182,7 +183,7 @@ export async function copySnapshot(destination: RDSClient, plan: PlannedCopy): P
 /** The status of a copy in its destination region. */
 export async function describeCopy(destination: RDSClient, plan: Pick<PlannedCopy, 'kind' | 'copyIdentifier' | 'region'>): Promise<CopyStatus> {
   try {
-    const status = (await snapshots.describeSnapshot(destination, plan.kind, plan.copyIdentifier))?.status;
+    const status = (await describeRdsSnapshot(destination, plan.kind, plan.copyIdentifier))?.status;
     if (!status) throw new NotReadyError(`copy ${plan.copyIdentifier} is not visible in ${plan.region} yet`);
     return { copyIdentifier: plan.copyIdentifier, region: plan.region, status, joined: false };
   } catch (error) {
@@ -196,7 +197,7 @@ export async function describeCopy(destination: RDSClient, plan: Pick<PlannedCop
 export async function listCopies(
   destination: RDSClient, database: { databaseIdentifier: string; kind: Kind },
 ): Promise<(SnapshotCopy & { arn: string })[]> {
-  const copies = await snapshots.listSnapshots(destination, database.kind, { databaseIdentifier: database.databaseIdentifier, type: 'manual' });
+  const copies = await listRdsSnapshots(destination, database.kind, { databaseIdentifier: database.databaseIdentifier, type: 'manual' });
   return copies.map((s) => ({ identifier: s.identifier ?? '', arn: s.arn ?? '', status: s.status ?? '', createdAt: s.createdAt ?? new Date(NaN), tags: s.tags }));
 }
 
@@ -216,7 +217,7 @@ export async function pruneCopies(
   const doomed = copiesToDelete(copies, policy, now);
   for (const copy of doomed) {
     try {
-      await snapshots.deleteSnapshot(destination, input.kind, copy.identifier);
+      await deleteRdsSnapshot(destination, input.kind, copy.identifier);
     } catch (error) {
       // Already gone (another run pruned it): nothing to do.
       if (!SNAPSHOT_NOT_FOUND.includes(awsErrorName(error) ?? '')) throw error;

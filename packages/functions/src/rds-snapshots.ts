@@ -78,7 +78,7 @@ function fromCluster(s: DBClusterSnapshot): RdsSnapshot {
 }
 
 /** The snapshot of that identifier (or ARN), undefined when RDS lists none; RDS's not-found fault is thrown as is. */
-export async function describeSnapshot(rds: RDSClient, kind: Kind, identifier: string): Promise<RdsSnapshot | undefined> {
+export async function describeRdsSnapshot(rds: RDSClient, kind: Kind, identifier: string): Promise<RdsSnapshot | undefined> {
   if (kind === 'instance') {
     const found = (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots?.[0];
     return found && fromInstance(found);
@@ -88,7 +88,7 @@ export async function describeSnapshot(rds: RDSClient, kind: Kind, identifier: s
 }
 
 /** Every snapshot of one type, all pages: of one database, or (with no database) of the account and region. */
-export async function listSnapshots(
+export async function listRdsSnapshots(
   rds: RDSClient, kind: Kind, filter: { databaseIdentifier?: string; type: 'automated' | 'manual' },
 ): Promise<RdsSnapshot[]> {
   const snapshots: RdsSnapshot[] = [];
@@ -103,7 +103,7 @@ export async function listSnapshots(
 }
 
 /** Takes a manual snapshot of a database; returns it as RDS describes it right after (status `creating`). */
-export async function createSnapshot(
+export async function createRdsSnapshot(
   rds: RDSClient, kind: Kind, request: { identifier: string; databaseIdentifier: string; tags: Tag[] },
 ): Promise<RdsSnapshot | undefined> {
   if (kind === 'instance') {
@@ -122,7 +122,7 @@ export async function createSnapshot(
  * Copies a snapshot (by ARN, from any region) into the client's region under a new identifier,
  * encrypted with `kmsKeyId`, copying its tags and adding `tags`. Returns the copy's status.
  */
-export async function copySnapshot(
+export async function copyRdsSnapshot(
   rds: RDSClient, kind: Kind, request: { sourceArn: string; targetIdentifier: string; kmsKeyId: string; tags: Tag[] },
 ): Promise<string | undefined> {
   const common = { KmsKeyId: request.kmsKeyId, CopyTags: true, Tags: request.tags };
@@ -137,7 +137,7 @@ export async function copySnapshot(
 }
 
 /** Deletes a manual snapshot; RDS's faults (not found, wrong state) are thrown as they are. */
-export async function deleteSnapshot(rds: RDSClient, kind: Kind, identifier: string): Promise<void> {
+export async function deleteRdsSnapshot(rds: RDSClient, kind: Kind, identifier: string): Promise<void> {
   if (kind === 'instance') await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
   else await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier }));
 }

@@ -1,7 +1,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { exportTaskIdentifier, latestSnapshot, SourceEngine, WORKFLOW_ERRORS } from '@snaplake/core';
 import { awsErrorName, ExportRejectedError, InvalidInputError, WorkflowError } from './errors';
-import { describeSnapshot, Kind, listSnapshots, RdsSnapshot, SNAPSHOT_NOT_FOUND } from './rds-snapshots';
+import { describeRdsSnapshot, Kind, listRdsSnapshots, RdsSnapshot, SNAPSHOT_NOT_FOUND } from './rds-snapshots';
 
 /** What the workflow is asked to export: one snapshot by ARN, or the latest available one of a database. */
 export type ResolveSnapshotInput =
@@ -72,7 +72,7 @@ async function resolve(
 
 async function describeOne(rds: RDSClient, kind: Kind, identifier: string): Promise<RdsSnapshot> {
   try {
-    const found = await describeSnapshot(rds, kind, identifier);
+    const found = await describeRdsSnapshot(rds, kind, identifier);
     if (!found) throw new SnapshotNotFoundError(`${kind} snapshot ${identifier} was not found`);
     return found;
   } catch (error) {
@@ -83,7 +83,7 @@ async function describeOne(rds: RDSClient, kind: Kind, identifier: string): Prom
 }
 
 async function latestAutomatedSnapshot(rds: RDSClient, kind: Kind, databaseIdentifier: string): Promise<RdsSnapshot> {
-  const all = await listSnapshots(rds, kind, { databaseIdentifier, type: 'automated' });
+  const all = await listRdsSnapshots(rds, kind, { databaseIdentifier, type: 'automated' });
   const latest = latestSnapshot(all.map((s) => ({ snapshot: s, identifier: s.identifier ?? '', arn: s.arn ?? '', status: s.status ?? '', createdAt: s.createdAt })));
   if (!latest) throw new SnapshotNotFoundError(`DB ${kind} ${databaseIdentifier} has no available automated snapshot`);
   return latest.snapshot;

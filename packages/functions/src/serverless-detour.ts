@@ -6,7 +6,7 @@ import { EXECUTION_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames, WORKFLO
 import { NotReadyError } from './disaster-recovery';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
-import { createSnapshot, deleteSnapshot, describeSnapshot, listSnapshots, tagsOf } from './rds-snapshots';
+import { createRdsSnapshot, deleteRdsSnapshot, describeRdsSnapshot, listRdsSnapshots, tagsOf } from './rds-snapshots';
 import { ResolvedSnapshot } from './resolve-snapshot';
 
 /** Where the temporary cluster of a Serverless v1 export runs: from the stage config, never hard-coded. */
@@ -76,7 +76,7 @@ export async function snapshotTemporaryCluster(
   rds: RDSClient, input: { snapshot: ResolvedSnapshot; temporary: TemporaryResources; executionArn: string },
 ): Promise<TemporaryResources> {
   try {
-    const created = await createSnapshot(rds, 'cluster', {
+    const created = await createRdsSnapshot(rds, 'cluster', {
       identifier: input.temporary.snapshotIdentifier,
       databaseIdentifier: input.temporary.clusterIdentifier,
       tags: tags(input.executionArn, input.snapshot),
@@ -90,7 +90,7 @@ export async function snapshotTemporaryCluster(
 
 /** The status of the temporary snapshot (`available` once taken), with its ARN. */
 export async function checkTemporarySnapshot(rds: RDSClient, temporary: TemporaryResources): Promise<TemporaryResources> {
-  const snapshot = await describeSnapshot(rds, 'cluster', temporary.snapshotIdentifier);
+  const snapshot = await describeRdsSnapshot(rds, 'cluster', temporary.snapshotIdentifier);
   if (!snapshot) throw new NotReadyError(`temporary snapshot ${temporary.snapshotIdentifier} is not visible yet`);
   return { ...temporary, snapshotArn: snapshot.arn, status: snapshot.status ?? 'unknown' };
 }
@@ -105,9 +105,9 @@ export async function cleanUpTemporary(
   const deleted: string[] = [];
   const refused: string[] = [];
   const ours = (t: Record<string, string>) => t[TEMPORARY_TAG] === 'true' && t[EXECUTION_TAG] === tagValue(input.executionArn);
-  const snapshot = await describeOrUndefined(() => describeSnapshot(rds, 'cluster', input.temporary.snapshotIdentifier));
+  const snapshot = await describeOrUndefined(() => describeRdsSnapshot(rds, 'cluster', input.temporary.snapshotIdentifier));
   if (snapshot && ours(snapshot.tags)) {
-    await ignoreNotFound(() => deleteSnapshot(rds, 'cluster', input.temporary.snapshotIdentifier));
+    await ignoreNotFound(() => deleteRdsSnapshot(rds, 'cluster', input.temporary.snapshotIdentifier));
     deleted.push(input.temporary.snapshotIdentifier);
   } else if (snapshot) {refused.push(input.temporary.snapshotIdentifier);}
   const clusterRequest = new DescribeDBClustersCommand({ DBClusterIdentifier: input.temporary.clusterIdentifier });
@@ -140,7 +140,7 @@ export async function sweepTemporary(
     const described = await describeOrUndefined(() => sfn.send(new DescribeExecutionCommand({ executionArn })), ['ExecutionDoesNotExist']);
     return described?.status === 'RUNNING';
   };
-  for (const s of await listSnapshots(rds, 'cluster', { type: 'manual' })) {
+  for (const s of await listRdsSnapshots(rds, 'cluster', { type: 'manual' })) {
     const t = s.tags;
     if (t[TEMPORARY_TAG] !== 'true' || (s.createdAt?.getTime() ?? now.getTime()) > cutoff) continue;
     if (!ours(t[EXECUTION_TAG])) {
@@ -148,7 +148,7 @@ export async function sweepTemporary(
       continue;
     }
     if (await running(t[EXECUTION_TAG])) continue;
-    await ignoreNotFound(() => deleteSnapshot(rds, 'cluster', s.identifier ?? ''));
+    await ignoreNotFound(() => deleteRdsSnapshot(rds, 'cluster', s.identifier ?? ''));
     deleted.push(s.identifier ?? '');
   }
   for await (const page of paginateDescribeDBClusters({ client: rds }, {})) {
