@@ -51,7 +51,10 @@ export function answerCalls(client: { prototype: { send: unknown } }, answers: [
   });
 }
 
-/** Calls a handler of @snaplake/functions with its function's environment, as Lambda would. */
+/**
+ * Calls a handler of @snaplake/functions with its function's environment, as Lambda would. The handlers
+ * read their environment before their first await, so the iterations of an inline Map (run at once) each see their own.
+ */
 export function lambdaHandler(name: string, environment: Record<string, string>): Handler {
   return async (input) => {
     const saved = { ...process.env };
