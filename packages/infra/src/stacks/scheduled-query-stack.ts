@@ -126,11 +126,15 @@ export class ScheduledQueryStack extends Stack {
         }
       }
     }
-    finish.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject', 's3:PutObject'],
-      resources: props.queries.map((q) => props.resultsBucket.arnForObjects(`${q.name}/*`)),
-    }));
-    finish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+    // Finishing copies the result to <name>/latest.csv, only for the queries that keep it (`-- latest: true`).
+    const keptLatest = props.queries.filter((q) => q.keepLatest);
+    if (keptLatest.length > 0) {
+      finish.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: keptLatest.map((q) => props.resultsBucket.arnForObjects(`${q.name}/*`)),
+      }));
+      finish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }));
+    }
 
     const resultWildcards = props.queries.map((q) => ({
       id: wildcardOnArnOf(props.resultsBucket, `/${q.name}/*`),
@@ -144,7 +148,7 @@ export class ScheduledQueryStack extends Stack {
         reason: `Tables of ${db} follow the exported tables and are read, never written.`,
       })),
     );
-    Validations.of(finish.role).acknowledge(...resultWildcards);
+    Validations.of(finish.role).acknowledge(...resultWildcards.filter((_, i) => props.queries[i]!.keepLatest));
 
     this.stateMachine = new sfn.StateMachine(this, 'Runs', {
       role: workflowRole(this, 'RunsRole'),

@@ -1,4 +1,4 @@
-// Granted (role, action) pairs that no simulated request uses, kept on purpose. Each entry says why;
+// Granted (role, action) pairs, and statement resources, that no simulated request uses, kept on purpose. Each entry says why;
 // anything else granted and unused fails the permission tests. Roles are matched on
 // `<stack> <logical id> (<role description>)`.
 export interface AllowlistEntry {
@@ -21,5 +21,14 @@ export const UNUSED_GRANT_ALLOWLIST: AllowlistEntry[] = [
     action: 'sts:TagSession',
     why: 'the CDK CLI passes session tags when it assumes a bootstrap role if the app asks it to (the STS options of '
       + 'aws-cdk#31089), and the bootstrap roles\' trust policies allow sts:TagSession; granted on those roles only',
+  },
+];
+
+/** Resources of a used statement that no request touches, kept on purpose, matched on the resolved ARN. */
+export const UNUSED_RESOURCE_ALLOWLIST: { readonly resource: RegExp; readonly why: string }[] = [
+  {
+    resource: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^:]+:\*$/,
+    why: 'the CDK grants a workflow the versions and aliases of each function it invokes along with the function; '
+      + 'the workflows invoke the unqualified ARN',
   },
 ];

@@ -4,7 +4,7 @@
 // uses. `verifyPermissions` serves the tests (fixture apps) and `npm run verify-permissions` (your config).
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { partnerPolicies, SnaplakeConfig, StageConfig } from '@snaplake/core';
-import { UNUSED_GRANT_ALLOWLIST } from './allowlist';
+import { UNUSED_GRANT_ALLOWLIST, UNUSED_RESOURCE_ALLOWLIST } from './allowlist';
 import { deliveries, PARTNER_ACCOUNT } from './handler-requests';
 import { AppPolicies, PolicyDocument, policiesOf, RoleOfApp } from './policies';
 import { connectorRequests, githubRequests, scheduledQueryRequests } from './query-requests';
@@ -22,7 +22,10 @@ export interface DeniedRequest {
 export interface UnusedGrant {
   /** `Live/ExportPipeline WorkflowStartExportRole826AA23B (Runs the snaplake start-export handler)`. */
   readonly role: string;
+  /** The granted action (pattern), or the actions of a statement whose resource is unused. */
   readonly action: string;
+  /** For a grant whose actions are used, the statement's resource that no request of those actions touches. */
+  readonly resource?: string;
   /** Why it is kept, for a grant of the allowlist. */
   readonly why?: string;
 }
@@ -30,9 +33,9 @@ export interface UnusedGrant {
 export interface PermissionReport {
   readonly requests: PermissionRequest[];
   readonly denied: DeniedRequest[];
-  /** Granted (role, action) pairs no request uses, outside the allowlist. */
+  /** Granted (role, action) pairs, and statement resources, no request uses, outside the allowlists. */
   readonly unused: UnusedGrant[];
-  /** Granted (role, action) pairs no request uses, each kept for the allowlist's reason. */
+  /** Granted (role, action) pairs and statement resources no request uses, each kept for the allowlist's reason. */
   readonly allowlisted: UnusedGrant[];
 }
 
@@ -149,20 +152,37 @@ function roleLabel(role: RoleOfApp): string {
   return `${role.stack.id} ${role.logicalId} (${role.description})`;
 }
 
-/** Granted (role, action) pairs no request of the role uses, split by the allowlist. */
+/**
+ * Granted (role, action) pairs no request of the role uses, and resources of a statement that no
+ * request of the statement's actions touches, split by the allowlists.
+ */
 function unusedGrants(app: AppPolicies, requests: PermissionRequest[]): { unused: UnusedGrant[]; allowlisted: UnusedGrant[] } {
   const unused: UnusedGrant[] = [];
   const allowlisted: UnusedGrant[] = [];
   for (const role of app.roles) {
-    const used = requests.filter((r) => r.principal === role.arn).map((r) => r.action);
-    const granted = new Set(role.policies.flatMap((p) => p.document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat() as string[])));
-    for (const action of granted) {
+    const label = roleLabel(role);
+    const ofRole = requests.filter((r) => r.principal === role.arn);
+    const statements = role.policies.flatMap((p) => p.document.Statement.filter((s) => s.Effect === 'Allow'));
+    for (const action of new Set(statements.flatMap((s) => [s.Action].flat() as string[]))) {
       const pattern = wildcardRegExp(action);
-      if (used.some((u) => pattern.test(u))) continue;
-      const label = roleLabel(role);
+      if (ofRole.some((r) => pattern.test(r.action))) continue;
       const entry = UNUSED_GRANT_ALLOWLIST.find((e) => e.action === action && e.role.test(label));
       if (entry) allowlisted.push({ role: label, action, why: entry.why });
       else unused.push({ role: label, action });
+    }
+    for (const statement of statements) {
+      const actions = [statement.Action].flat() as string[];
+      const patterns = actions.map(wildcardRegExp);
+      const ofActions = ofRole.filter((r) => patterns.some((p) => p.test(r.action)));
+      // A statement none of whose actions is used is reported above, by action.
+      if (ofActions.length === 0) continue;
+      for (const resource of [statement.Resource].flat() as string[]) {
+        if (resource === '*' || ofActions.some((r) => wildcardRegExp(resource).test(r.resource))) continue;
+        const grant = { role: label, action: actions.join(', '), resource };
+        const entry = UNUSED_RESOURCE_ALLOWLIST.find((e) => e.resource.test(resource));
+        if (entry) allowlisted.push({ ...grant, why: entry.why });
+        else unused.push(grant);
+      }
     }
   }
   return { unused, allowlisted };
@@ -184,6 +204,8 @@ export async function verifyPermissions(
 export function describeReport(report: PermissionReport): string[] {
   return [
     ...report.denied.map(({ request: r, result }) => `DENIED ${r.by}: ${r.action} on ${r.resource} (${r.because}): ${result}`),
-    ...report.unused.map((u) => `UNUSED ${u.role}: ${u.action} is granted, and no request uses it`),
+    ...report.unused.map((u) => (u.resource
+      ? `UNUSED ${u.role}: ${u.action} on ${u.resource} is granted, and no request touches that resource`
+      : `UNUSED ${u.role}: ${u.action} is granted, and no request uses it`)),
   ];
 }

@@ -75,10 +75,12 @@ export class SnapshotExport {
       },
     });
     props.exportRole.grantPassRole(this.startExport.role);
-    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:StartExportTask'],
-      resources: [rdsArn('snapshot:*'), rdsArn('cluster-snapshot:*')],
-    }));
+    if (kinds.size > 0) {
+      this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['rds:StartExportTask'],
+        resources: [...(kinds.has('instance') ? [rdsArn('snapshot:*')] : []), ...(kinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : [])],
+      }));
+    }
     // The export creates a grant on the key for the RDS export service.
     this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [props.dataKey.keyArn] }));
 
