@@ -60,3 +60,27 @@ test('a copy to two regions that prunes 993 copies in each stays under 256 KiB i
   expect(deleted).toBe(2 * (COPIES - 7));
   expect(overLimit(run.sizes)).toEqual([]);
 });
+
+describe('the measure itself', () => {
+  const definition = {
+    StartAt: 'Catalog',
+    States: {
+      'Catalog': { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:111111111111:function:catalog', ResultPath: '$.catalog', Next: 'Keep count' },
+      'Keep count': { Type: 'Pass', Parameters: { 'count.$': '$.catalog.count' }, End: true },
+    },
+  };
+  const run = (names: number) => runMeasured(definition, {}, { Catalog: async () => ({ count: names, names: Array.from({ length: names }, () => 'ü'.repeat(100)) }) }, new Map());
+
+  test('reports a task result and the states carrying it over 256 KiB, counted in UTF-8 bytes (ü is 2 bytes)', async () => {
+    // 1,400 names of 100 ü: 140,000 characters, ~285,000 bytes.
+    expect(overLimit((await run(1_400)).sizes)).toEqual([
+      expect.stringMatching(/^Catalog: result = 28\d{4} bytes$/),
+      expect.stringMatching(/^Catalog: output = 28\d{4} bytes$/),
+      expect.stringMatching(/^Keep count: input = 28\d{4} bytes$/),
+    ]);
+  });
+
+  test('reports nothing when the states stay under it', async () => {
+    expect(overLimit((await run(1_000)).sizes)).toEqual([]);
+  });
+});
