@@ -131,7 +131,13 @@ export function temporaryResourceNames(
   };
 }
 
+/** On each DR copy, for people and audits (no policy reads them): the snapshot copied and its database. */
+export const SOURCE_ARN_TAG = 'snaplake:source-arn';
+export const DATABASE_TAG = 'snaplake:database';
+/** On each temporary resource of a Serverless v1 export, for people: the snapshot it was restored from. */
+export const SOURCE_SNAPSHOT_TAG = 'snaplake:source-snapshot';
+
 /** Every tag key snaplake puts on RDS resources (checked against RDS's tag key constraint in the tests). */
 export const SNAPLAKE_TAG_KEYS: readonly string[] = [
-  DR_COPY_TAG, DR_SOURCE_TAG, TEMPORARY_TAG, EXECUTION_TAG, 'snaplake:source-snapshot', 'snaplake:source-arn', 'snaplake:database',
+  DR_COPY_TAG, DR_SOURCE_TAG, TEMPORARY_TAG, EXECUTION_TAG, SOURCE_SNAPSHOT_TAG, SOURCE_ARN_TAG, DATABASE_TAG,
 ];

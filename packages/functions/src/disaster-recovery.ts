@@ -1,8 +1,8 @@
 import { RDSClient, Tag } from '@aws-sdk/client-rds';
 import {
-  copiesToDelete, copySnapshotIdentifier, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, drSourceSnapshotIdentifier, embeddedMetricRecord,
-  newestGoodCopyAgeHours, RECOVERY_POINT_METRIC_DEFINITIONS, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy, SnapshotCopy, tagValue,
-  WORKFLOW_ERRORS,
+  copiesToDelete, copySnapshotIdentifier, DATABASE_TAG, DR_COPY_TAG, DR_SOURCE_PREFIX, DR_SOURCE_TAG, drSourceSnapshotIdentifier,
+  embeddedMetricRecord, newestGoodCopyAgeHours, RECOVERY_POINT_METRIC_DEFINITIONS, RECOVERY_POINT_METRICS as METRICS, RetentionPolicy,
+  SnapshotCopy, SOURCE_ARN_TAG, tagValue, WORKFLOW_ERRORS,
 } from '@snaplake/core';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
@@ -59,8 +59,8 @@ export class CopyRejectedError extends WorkflowError {
 
 const COPY_TAGS = (plan: Pick<PlannedCopy, 'sourceArn' | 'databaseIdentifier'>): Tag[] => [
   { Key: DR_COPY_TAG, Value: 'true' },
-  { Key: 'snaplake:source-arn', Value: tagValue(plan.sourceArn) },
-  { Key: 'snaplake:database', Value: tagValue(plan.databaseIdentifier) },
+  { Key: SOURCE_ARN_TAG, Value: tagValue(plan.sourceArn) },
+  { Key: DATABASE_TAG, Value: tagValue(plan.databaseIdentifier) },
 ];
 
 /**

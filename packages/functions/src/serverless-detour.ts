@@ -2,7 +2,7 @@ import {
   DeleteDBClusterCommand, DescribeDBClustersCommand, paginateDescribeDBClusters, RDSClient, RestoreDBClusterFromSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { EXECUTION_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames, WORKFLOW_ERRORS } from '@snaplake/core';
+import { EXECUTION_TAG, SOURCE_SNAPSHOT_TAG, TEMPORARY_TAG, tagValue, temporaryResourceNames, WORKFLOW_ERRORS } from '@snaplake/core';
 import { NotReadyError } from './disaster-recovery';
 import { awsErrorName, InvalidInputError, WorkflowError } from './errors';
 import { log } from './log';
@@ -29,7 +29,7 @@ export interface TemporaryResources {
 const tags = (executionArn: string, source: ResolvedSnapshot): Tag[] => [
   { Key: TEMPORARY_TAG, Value: 'true' },
   { Key: EXECUTION_TAG, Value: tagValue(executionArn) },
-  { Key: 'snaplake:source-snapshot', Value: tagValue(source.arn) },
+  { Key: SOURCE_SNAPSHOT_TAG, Value: tagValue(source.arn) },
 ];
 
 /** Restores a Serverless v1 snapshot to a temporary provisioned cluster (no instance needed), tagged as this execution's. */

@@ -14,7 +14,7 @@ import {
   RDSClient,
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
-import { copySnapshotIdentifier, DR_COPY_TAG } from '@snaplake/core';
+import { copySnapshotIdentifier, DR_COPY_TAG, SNAPLAKE_TAG_KEYS } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { copySnapshot, CopyQuotaExceededError, CopyRejectedError, deleteSourceSnapshot, NO_COPY_AGE_HOURS, NotReadyError, planCopies, pruneCopies, reportRecoveryPoints } from '../src';
 import { quietLogs } from './quiet-logs';
@@ -122,6 +122,8 @@ describe('copySnapshot', () => {
       CopyTags: true,
       Tags: [{ Key: DR_COPY_TAG, Value: 'true' }, { Key: 'snaplake:source-arn', Value: sourceArn }, { Key: 'snaplake:database', Value: 'orders-db' }],
     });
+    // Each key is one core checks against RDS's tag key constraint.
+    for (const { Key } of rds.commandCalls(CopyDBSnapshotCommand)[0]!.args[0].input.Tags!) expect(SNAPLAKE_TAG_KEYS).toContain(Key);
   });
 
   test('a cluster snapshot is copied with the cluster API', async () => {

@@ -3,7 +3,7 @@ import {
   DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, RDSClient, RestoreDBClusterFromSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { temporaryResourceNames } from '@snaplake/core';
+import { SNAPLAKE_TAG_KEYS, temporaryResourceNames } from '@snaplake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cleanUpTemporary, restoreTemporaryCluster, snapshotTemporaryCluster, sweepTemporary } from '../src';
 import { quietLogs } from './quiet-logs';
@@ -79,7 +79,10 @@ describe('Serverless v1 detour', () => {
   test('the temporary snapshot is taken and tagged', async () => {
     rds.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { DBClusterSnapshotArn: 'arn:tmp', Status: 'creating' } });
     await expect(snapshotTemporaryCluster(client, { snapshot, executionArn, temporary: { ...names, status: 'available' } })).resolves.toMatchObject({ snapshotArn: 'arn:tmp' });
-    expect(rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input.Tags).toEqual(expect.arrayContaining(ours));
+    const tags = rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input.Tags!;
+    expect(tags).toEqual(expect.arrayContaining(ours));
+    // Each key is one core checks against RDS's tag key constraint.
+    for (const { Key } of tags) expect(SNAPLAKE_TAG_KEYS).toContain(Key);
   });
 
   test('cleanup deletes this execution\'s snapshot and cluster', async () => {
