@@ -31,8 +31,12 @@ describe.each(PACKAGES)('the %s package', (name) => {
       return;
     }
     const github = `https://github.com/${repository.owner}/${repository.repository}`;
-    expect(manifest.repository).toEqual({ type: 'git', url: `git+${github}.git`, directory: `packages/${name}` });
-    expect(manifest.homepage).toBe(`${github}/tree/main/packages/${name}#readme`);
-    expect(manifest.bugs).toEqual({ url: `${github}/issues` });
+    const hint = 'regenerate the package manifests: SNAPLAKE_CONFIG=<your config> npx projen';
+    expect({ repository: manifest.repository, homepage: manifest.homepage, bugs: manifest.bugs, hint }).toEqual({
+      repository: { type: 'git', url: `git+${github}.git`, directory: `packages/${name}` },
+      homepage: `${github}/tree/main/packages/${name}#readme`,
+      bugs: { url: `${github}/issues` },
+      hint,
+    });
   });
 });
