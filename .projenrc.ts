@@ -237,6 +237,10 @@ infra.package.addField('nx', {
     test: {
       inputs: ['default', '^production', ...['scripts/**/*', 'projenrc/**/*', '.projenrc.ts', '.github/workflows/*', '.nvmrc'].map((p) => `{workspaceRoot}/${p}`), { env: 'SNAPLAKE_CONFIG' }],
     },
+    // Lint type-checks the tests against the workflow sources and scripts they import.
+    lint: {
+      inputs: ['default', '^production', ...['scripts/**/*', 'projenrc/**/*'].map((p) => `{workspaceRoot}/${p}`)],
+    },
   },
 });
 new JsonFile(infra, 'cdk.json', {
@@ -252,9 +256,13 @@ infra.package.setScript('synth', 'node lib/main.js');
 infra.gitignore.exclude('cdk.out/');
 
 // Tests run on swc, which strips types without checking them: lint type-checks the test files too, so a
-// test that no longer matches the code it calls fails before it runs. (infra's tests are not yet:
-// test/local-workflow.ts and the delivery tests, which reach into projenrc/, need fixing first.)
-for (const checkedPackage of [core, functions, connector]) checkedPackage.tasks.tryFind('lint')!.exec('tsc --noEmit -p test/tsconfig.json');
+// test that no longer matches the code it calls fails before it runs.
+for (const checkedPackage of [core, functions, connector, infra]) checkedPackage.tasks.tryFind('lint')!.exec('tsc --noEmit -p test/tsconfig.json');
+// infra's delivery tests call the workflow sources (projenrc/) and the release and report scripts (scripts/,
+// JavaScript typed with JSDoc): its test tsconfig reaches the repository root and reads those types from the
+// scripts (allowJs; the scripts' bodies are not checked), and its lint reruns when they change.
+infra.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
+infra.tsconfigDev.file.addOverride('compilerOptions.allowJs', true);
 
 // Root scripts: the two commands of the README.
 root.testTask.reset('node scripts/run-tests.mjs');

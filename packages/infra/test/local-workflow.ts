@@ -26,6 +26,15 @@ export interface LocalRun {
 
 const machines = new WeakMap<Record<string, any>, StateMachine>();
 
+/** What the runner passes between states: JSON (aws-local-stepfunctions does not export the type). */
+type Json = Parameters<StateMachine['run']>[0];
+
+/**
+ * A value as Step Functions receives it: serialized to JSON, as StartExecution's input is and as Lambda
+ * serializes a handler's result (a handler that returns nothing gives `null`).
+ */
+const asJson = (value: unknown): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+
 /**
  * The runner's state machine of a definition, made once: making it checks the definition against the
  * Amazon States Language (asl-validator), which takes longer than most runs.
@@ -56,13 +65,14 @@ export async function runLocally(
   };
   collect(definition.States);
   const machine = machineOf(definition);
-  const execution = machine.run(input as never, {
+  const executionInput = asJson(input);
+  const execution = machine.run(executionInput, {
     // What Step Functions puts in the context object; the runner's default has no execution id.
-    context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-21T03:10:00Z' } },
+    context: { Execution: { Id: 'arn:aws:states:eu-west-1:111111111111:execution:exports:test', Name: 'test', Input: executionInput, StartTime: '2026-11-21T03:10:00Z' } },
     overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (stateInput: unknown) => {
+      taskResourceLocalHandlers: Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (stateInput: Json) => {
         (calls[name] ??= []).push(stateInput);
-        return handler(stateInput);
+        return asJson(await handler(stateInput));
       }])),
       waitTimeOverrides: waits,
       retryIntervalOverrides: retries,

@@ -16,6 +16,15 @@ export type PayloadSizes = Record<string, number>;
 
 type Handler = (input: any) => Promise<unknown>;
 
+/** What the runner passes between states: JSON (aws-local-stepfunctions does not export the type). */
+type Json = Parameters<StateMachine['run']>[0];
+
+/**
+ * A value as Step Functions receives it: serialized to JSON, as StartExecution's input is and as Lambda
+ * serializes a handler's result (a handler that returns nothing gives `null`).
+ */
+const asJson = (value: unknown): Json => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+
 /**
  * The handler module of each Lambda function of a stack, by function ARN: found from the role of the
  * function, which SnaplakeFunction describes as "Runs the snaplake <handler> handler".
@@ -96,7 +105,7 @@ export async function runMeasured(
   const note = (key: string, value: unknown) => {
     sizes[key] = Math.max(sizes[key] ?? 0, bytesOf(value));
   };
-  const handlers: Record<string, Handler> = {};
+  const handlers: Record<string, (input: Json) => Promise<Json>> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
   const collect = (states: Record<string, any>) => {
@@ -113,7 +122,7 @@ export async function runMeasured(
         const result = await handler(taskInput);
         results[name] = result;
         note(`${name}: result`, result);
-        return result;
+        return asJson(result);
       };
     }
   };
@@ -123,9 +132,10 @@ export async function runMeasured(
     machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
     machines.set(definition, machine);
   }
-  const execution = machine.run(input as never, {
-    context: { Execution: { Id: 'arn:aws:states:us-east-1:555555555555:execution:exports:test', Name: 'test', Input: input, StartTime: '2026-11-22T03:10:00Z' } },
-    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+  const executionInput = asJson(input);
+  const execution = machine.run(executionInput, {
+    context: { Execution: { Id: 'arn:aws:states:us-east-1:555555555555:execution:exports:test', Name: 'test', Input: executionInput, StartTime: '2026-11-22T03:10:00Z' } },
+    overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
   });
   const events = (async () => {
     for await (const event of execution.eventLogs) {

@@ -9,12 +9,18 @@ const account = stacks[0]!.account;
 const region = stacks[0]!.region;
 const templateOf = (name: string) => app.stack(`Qa/${name}`).template;
 const resourcesOf = (template: any, type: string): [string, any][] => Object.entries<any>(template.Resources).filter(([, r]) => r.Type === type);
+/** The one resource of a type (whose logical id starts with `idPrefix`): none, or several, fails the test, naming them. */
+const onlyResource = (template: any, type: string, idPrefix = ''): any => {
+  const found = resourcesOf(template, type).filter(([id]) => id.startsWith(idPrefix));
+  expect(found.map(([id]) => id)).toHaveLength(1);
+  return found[0]![1];
+};
 
 describe('the stage topic and its key', () => {
   const pipeline = templateOf('ExportPipeline');
 
   test('the topic policy lets CloudWatch alarms of this account and region publish (it replaces the default policy)', () => {
-    const [[, policy]] = resourcesOf(pipeline, 'AWS::SNS::TopicPolicy');
+    const policy = onlyResource(pipeline, 'AWS::SNS::TopicPolicy');
     expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
@@ -27,7 +33,7 @@ describe('the stage topic and its key', () => {
   });
 
   test('the key lets CloudWatch (alarms) and EventBridge (dead letters) use it for this account only', () => {
-    const [[, key]] = resourcesOf(pipeline, 'AWS::KMS::Key').filter(([id]) => id.startsWith('NotificationsKey'));
+    const key = onlyResource(pipeline, 'AWS::KMS::Key', 'NotificationsKey');
     const statements = key.Properties.KeyPolicy.Statement;
     for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
       expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({

@@ -1,10 +1,8 @@
 // The pull-request diff comment and the drift issue, from real `cdk diff` outputs (fixtures/cdk-diff).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { diffComment, summarizeDiff } = require('../../../../scripts/diff-comment.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { driftReport } = require('../../../../scripts/drift-report.js');
+import { diffComment, summarizeDiff } from '../../../../scripts/diff-comment';
+import { driftReport } from '../../../../scripts/drift-report';
 
 const output = (name: string) => readFileSync(join(__dirname, 'fixtures', 'cdk-diff', `${name}.txt`), 'utf8');
 

@@ -4,10 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { changelogSection, lastReleasedVersion, nextVersion, planRelease, releaseType } = require('../../../../scripts/release-plan.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseReleaseArgs, releasePackage } = require('../../../../scripts/release-run.js');
+import { changelogSection, lastReleasedVersion, nextVersion, planRelease, releaseType } from '../../../../scripts/release-plan';
+import { parseReleaseArgs, releasePackage } from '../../../../scripts/release-run';
 
 describe('per-package release plan', () => {
   const commit = (subject: string, body = '') => ({ subject, body });
