@@ -162,7 +162,8 @@ export class DisasterRecoveryStack extends Stack {
     sendFailuresTo(start, deadLetters, key, { retryAttempts: 2, maxEventAge: Duration.hours(6) });
     new events.Rule(this, 'SnapshotCreated', {
       description: `snaplake ${props.stageName}: snapshot created -> copy workflow`,
-      eventPattern: { source: ['aws.rds'], detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'], detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] } },
+      // The function describes the snapshot of each event before it filters: only the kinds it may describe.
+      eventPattern: { source: ['aws.rds'], detailType: arns.ofKinds('RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'), detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] } },
       targets: [new targets.LambdaFunction(start.function, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: deadLetters })],
     });
   }

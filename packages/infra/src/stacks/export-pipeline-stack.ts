@@ -195,7 +195,8 @@ export class ExportPipelineStack extends Stack {
       description: `snaplake ${stage.name}: snapshot created -> export workflow`,
       eventPattern: {
         source: ['aws.rds'],
-        detailType: ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'],
+        // The function describes the snapshot of each event before it filters: only the kinds it may describe.
+        detailType: [...(watchedKinds.has('instance') ? ['RDS DB Snapshot Event'] : []), ...(watchedKinds.has('cluster') ? ['RDS DB Cluster Snapshot Event'] : [])],
         detail: { EventID: [...SNAPSHOT_CREATED_EVENT_IDS] },
       },
       targets: [new targets.LambdaFunction(start.function, {

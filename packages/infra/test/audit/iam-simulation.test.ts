@@ -126,4 +126,11 @@ describe('the simulation finds what it looks for', () => {
     });
     expect(report.denied.map((d) => d.request.because)).toEqual(['HeadObjectCommand (partner, key not delivered yet)']);
   });
+
+  test('a snapshot rule delivering both kinds to a function that may describe one kind is denied (it describes before it filters)', async () => {
+    const denied = await deniedOf(withResources('AWS::Events::Rule', (p) => {
+      if (p.EventPattern?.['detail-type']) p.EventPattern['detail-type'] = ['RDS DB Snapshot Event', 'RDS DB Cluster Snapshot Event'];
+    }));
+    expect(denied.filter((d) => d.includes('rds:DescribeDBClusterSnapshots (DescribeDBClusterSnapshotsCommand)')).length).toBeGreaterThan(0);
+  });
 });

@@ -11,6 +11,7 @@ import {
 export interface FunctionScope extends RequestScope {
   readonly handler: string;
   readonly env: Record<string, string>;
+  readonly functionArn: string;
   readonly base: { readonly by: string; readonly principal: string; readonly because: string };
 }
 
@@ -29,10 +30,25 @@ function sourceSnapshots(f: FunctionScope): string[] {
   ];
 }
 
-/** Snapshots of the databases a trigger function watches (WATCHED_DATABASES). */
-function watchedSnapshots(f: FunctionScope): string[] {
-  const watched: { identifier: string; kind: 'instance' | 'cluster' }[] = JSON.parse(f.env.WATCHED_DATABASES ?? '[]');
-  return watched.map((d) => snapshotArn(f, d.kind, `rds:${d.identifier}-${SAMPLE_TIME}`));
+/**
+ * The snapshots a trigger function describes: the snapshot of every snapshot-created event its rule
+ * delivers (of any database of the account: it filters on WATCHED_DATABASES after describing), of the
+ * kinds the rule's event pattern names.
+ */
+function eventSnapshots(f: FunctionScope): string[] {
+  const functionArn = f.functionArn;
+  const detailTypes = Object.values<any>(f.stack.template.Resources ?? {})
+    .filter((r) => r.Type === 'AWS::Events::Rule' && (r.Properties.Targets ?? []).some((t: any) => f.resolver.resolve(t.Arn) === functionArn))
+    .flatMap((r) => r.Properties.EventPattern?.['detail-type'] ?? []);
+  return [
+    ...(detailTypes.includes('RDS DB Snapshot Event') ? [snapshotArn(f, 'instance', `rds:any-database-${SAMPLE_TIME}`)] : []),
+    ...(detailTypes.includes('RDS DB Cluster Snapshot Event') ? [snapshotArn(f, 'cluster', `rds:any-cluster-${SAMPLE_TIME}`)] : []),
+  ];
+}
+
+/** A backfill exports any snapshot of the account by its ARN, an instance's or a cluster's (docs/exports.md). */
+function backfillSnapshots(f: FunctionScope): string[] {
+  return [snapshotArn(f, 'instance', 'any-backfilled-snapshot'), snapshotArn(f, 'cluster', 'any-backfilled-snapshot')];
 }
 
 const describeSnapshots = (kind: 'instance' | 'cluster', snapshots: (f: FunctionScope) => string[]): CommandRequests => (f) => {
@@ -87,8 +103,10 @@ function temporary(f: FunctionScope): { cluster: string; snapshot: string } {
 
 const TAGGED_TEMPORARY = { 'aws:ResourceTag/snaplake:temporary': 'true' };
 
+/** The Glue databases of the stage's databases (or, in a stage without any, of a backfilled snapshot's). */
 function glueDatabases(f: FunctionScope): string[] {
-  return f.stage.databases.map((d) => `${f.env.GLUE_DATABASE_PREFIX}_${d.identifier.replace(/-/g, '_')}_public`);
+  const ids = f.stage.databases.length > 0 ? f.stage.databases.map((d) => d.identifier) : [sampleDatabase(f)];
+  return ids.map((id) => `${f.env.GLUE_DATABASE_PREFIX}_${id.replace(/-/g, '_')}_public`);
 }
 
 const exportKey = (f: FunctionScope) => `${sampleExport(f)}/orders/public.customers/1/part-00000.parquet`;
@@ -97,11 +115,11 @@ const exportKey = (f: FunctionScope) => `${sampleExport(f)}/orders/public.custom
 export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> = {
   'resolve-snapshot': {
     DescribeDBSnapshotsCommand: (f) => [
-      ...describeSnapshots('instance', sourceSnapshots)(f),
+      ...describeSnapshots('instance', (g) => [...sourceSnapshots(g), ...backfillSnapshots(g)])(f),
       ...on(f, 'DescribeDBSnapshotsCommand (DBInstanceIdentifier)', 'rds:DescribeDBSnapshots', databasesOf(f.stage, 'instance').map((id) => databaseArn(f, 'instance', id))),
     ],
     DescribeDBClusterSnapshotsCommand: (f) => [
-      ...describeSnapshots('cluster', sourceSnapshots)(f),
+      ...describeSnapshots('cluster', (g) => [...sourceSnapshots(g), ...backfillSnapshots(g)])(f),
       ...on(f, 'DescribeDBClusterSnapshotsCommand (DBClusterIdentifier)', 'rds:DescribeDBClusterSnapshots', databasesOf(f.stage, 'cluster').map((id) => databaseArn(f, 'cluster', id))),
     ],
   },
@@ -111,6 +129,7 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
     StartExportTaskCommand: (f) => [
       // A Serverless v1 cluster is exported from the temporary provisioned cluster's snapshot.
       ...on(f, 'StartExportTaskCommand', 'rds:StartExportTask', [...sourceSnapshots(f), ...(f.stage.serverlessV1Restore ? [temporary(f).snapshot] : [])]),
+      ...on(f, 'StartExportTaskCommand (a backfill)', 'rds:StartExportTask', backfillSnapshots(f)),
       ...on(f, 'StartExportTaskCommand (IamRoleArn)', 'iam:PassRole', [f.env.EXPORT_ROLE_ARN!]),
       ...on(f, 'StartExportTaskCommand (KmsKeyId)', 'kms:CreateGrant', [f.env.EXPORT_KMS_KEY_ARN!]),
       ...on(f, 'StartExportTaskCommand (KmsKeyId)', 'kms:DescribeKey', [f.env.EXPORT_KMS_KEY_ARN!]),
@@ -137,8 +156,8 @@ export const HANDLER_REQUESTS: Record<string, Record<string, CommandRequests>> =
   },
   'start-workflow': {
     StartExecutionCommand: (f) => on(f, 'StartExecutionCommand', 'states:StartExecution', [f.env.STATE_MACHINE_ARN!]),
-    DescribeDBSnapshotsCommand: describeSnapshots('instance', watchedSnapshots),
-    DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', watchedSnapshots),
+    DescribeDBSnapshotsCommand: describeSnapshots('instance', eventSnapshots),
+    DescribeDBClusterSnapshotsCommand: describeSnapshots('cluster', eventSnapshots),
   },
   'report-export': {},
   'serverless-detour': {

@@ -37,7 +37,8 @@ export function functionRequests(scope: RequestScope): PermissionRequest[] {
     const roleArn = scope.resolver.string(fn.Properties.Role);
     const env: Record<string, string> = scope.resolver.resolve(fn.Properties.Environment?.Variables ?? {});
     const by = `${scope.stack.id} ${handler}`;
-    const f: FunctionScope = { ...scope, handler, env, base: { by, principal: roleArn, because: '' } };
+    const functionArn = scope.resolver.string({ 'Fn::GetAtt': [id, 'Arn'] });
+    const f: FunctionScope = { ...scope, handler, env, functionArn, base: { by, principal: roleArn, because: '' } };
     const logGroup = scope.resolver.string(fn.Properties.LoggingConfig.LogGroup);
     const stream = arnIn(scope, 'logs', `log-group:${logGroup}:log-stream:2026/11/22/[$LATEST]0a1b2c3d`);
     // Lambda sends a failed asynchronous invocation to the on-failure destination with the function's

@@ -51,18 +51,16 @@ export class SnapshotExport {
         EXPORT_SCOPES: JSON.stringify(props.exportScopes ?? {}),
       },
     });
-    // Only the snapshot kinds of the stage's databases.
-    const kinds = new Set(props.databases.map((db) => db.kind));
-    if (kinds.size > 0) {
-      this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: [...(kinds.has('instance') ? ['rds:DescribeDBSnapshots'] : []), ...(kinds.has('cluster') ? ['rds:DescribeDBClusterSnapshots'] : [])],
-        resources: [
-          ...(kinds.has('instance') ? [rdsArn('snapshot:*')] : []),
-          ...(kinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : []),
-          ...props.databases.map((db) => rdsArn(db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`)),
-        ],
-      }));
-    }
+    // Both kinds whatever the stage's databases: a backfill may export any snapshot of the account by
+    // its ARN, an instance's or a cluster's (docs/exports.md, "Start an export by hand").
+    this.resolveSnapshot.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      resources: [
+        rdsArn('snapshot:*'),
+        rdsArn('cluster-snapshot:*'),
+        ...props.databases.map((db) => rdsArn(db.kind === 'instance' ? `db:${db.identifier}` : `cluster:${db.identifier}`)),
+      ],
+    }));
     Validations.of(this.resolveSnapshot.role).acknowledge(...snapshotWildcards(stack.region, stack.account));
 
     this.startExport = new SnaplakeFunction(scope, 'StartExport', {
@@ -75,12 +73,10 @@ export class SnapshotExport {
       },
     });
     props.exportRole.grantPassRole(this.startExport.role);
-    if (kinds.size > 0) {
-      this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['rds:StartExportTask'],
-        resources: [...(kinds.has('instance') ? [rdsArn('snapshot:*')] : []), ...(kinds.has('cluster') ? [rdsArn('cluster-snapshot:*')] : [])],
-      }));
-    }
+    this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:StartExportTask'],
+      resources: [rdsArn('snapshot:*'), rdsArn('cluster-snapshot:*')],
+    }));
     // The export creates a grant on the key for the RDS export service.
     this.startExport.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [props.dataKey.keyArn] }));
 
