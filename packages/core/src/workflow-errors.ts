@@ -46,6 +46,11 @@ export type WorkflowErrorName = typeof WORKFLOW_ERRORS[keyof typeof WORKFLOW_ERR
 
 /**
  * AWS error names (as the SDK names its exceptions) that mean "slow down" or "try again". A function
- * lets them escape once the SDK's own retries are spent, and the workflow retries the step.
+ * lets them escape once the SDK's own retries are spent, and the workflow retries the step: throttling
+ * (S3 answers `SlowDown`) and server errors (S3 `InternalError`, Glue `InternalServiceException`,
+ * Athena and Glue `InternalServerException`, CloudWatch `InternalServiceFault`, RDS `InternalFailure`).
  */
-export const TRANSIENT_AWS_ERRORS = ['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable'] as const;
+export const TRANSIENT_AWS_ERRORS = [
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown',
+  'InternalFailure', 'InternalError', 'InternalServerException', 'InternalServiceException', 'InternalServiceFault', 'ServiceUnavailable',
+] as const;

@@ -1,5 +1,11 @@
+import * as athenaModule from '@aws-sdk/client-athena';
 import { AthenaClient } from '@aws-sdk/client-athena';
+import * as cloudwatchModule from '@aws-sdk/client-cloudwatch';
+import * as glueModule from '@aws-sdk/client-glue';
 import { GlueClient } from '@aws-sdk/client-glue';
+import * as rdsModule from '@aws-sdk/client-rds';
+import * as sfnModule from '@aws-sdk/client-sfn';
+import { TRANSIENT_AWS_ERRORS } from '@snaplake/core';
 import { clientConfig, SDK_MAX_ATTEMPTS, startQuery } from '../src';
 import { offline, scriptedHttp } from './scripted-http';
 import { ensureDatabase } from '../src/glue-catalog';
@@ -35,6 +41,7 @@ test('throttling that never ends costs one logical call at most maxAttempts requ
   const athena = new AthenaClient(clientConfig({ ...offline, requestHandler: http.handler }));
   await expect(startQuery(athena, request)).rejects.toMatchObject({ name: 'ThrottlingException' });
   expect(http.requests).toHaveLength(SDK_MAX_ATTEMPTS);
+  expect(TRANSIENT_AWS_ERRORS).toContain('ThrottlingException'); // the workflow's Retry takes over
 });
 
 test('a Glue 5xx is retried by the SDK alone: no retry of snaplake stacks on it', async () => {
@@ -42,6 +49,19 @@ test('a Glue 5xx is retried by the SDK alone: no retry of snaplake stacks on it'
   const glue = new GlueClient(clientConfig({ ...offline, requestHandler: http.handler }));
   await expect(ensureDatabase(glue, 'snaplake_dev_orders', 'orders-db')).rejects.toMatchObject({ name: 'InternalServiceException' });
   expect(http.requests).toEqual(Array(SDK_MAX_ATTEMPTS).fill('AWSGlue.CreateDatabase'));
+  expect(TRANSIENT_AWS_ERRORS).toContain('InternalServiceException'); // the workflow's Retry takes over
+});
+
+test('every server error and throttling error the SDK models for snaplake\'s calls, and S3\'s, is retried by the workflows once the SDK gives up', () => {
+  const modeled = [athenaModule, cloudwatchModule, glueModule, rdsModule, sfnModule].flatMap((module) => Object.entries(module))
+    .filter(([name, value]) => typeof value === 'function' && /(Exception|Fault)$/.test(name) && !name.endsWith('ServiceException'))
+    .map(([, make]) => new (make as new (options: object) => Error & { $fault?: string })({ message: '', $metadata: {} }))
+    .filter((error) => error.$fault === 'server' || /Throttl|TooManyRequests/.test(error.name));
+  expect(modeled.map((error) => error.name)).toEqual(expect.arrayContaining(['InternalServerException', 'TooManyRequestsException', 'ThrottlingException']));
+  // S3 models none: its error codes reference names SlowDown (503, throttling), InternalError (500) and ServiceUnavailable (503).
+  const expected = [...new Set([...modeled.map((error) => error.name), 'SlowDown', 'InternalError', 'ServiceUnavailable'])]
+    .filter((name) => name !== 'KmsThrottlingException'); // Step Functions' KMS throttling: not one the SDK retries (not in its throttling list)
+  expect(expected.filter((name) => !(TRANSIENT_AWS_ERRORS as readonly string[]).includes(name))).toEqual([]);
 });
 
 test('an error no retry fixes (access denied) is sent once', async () => {

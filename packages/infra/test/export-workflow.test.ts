@@ -229,18 +229,20 @@ describe('export workflow, executed locally from the synthesized definition', ()
     expect(notifications.at(-1)).toMatchObject({ event: 'export-failed', error: 'ExportRejected', cause: expect.stringContaining('the KMS key cannot be used') });
   });
 
-  test('throttling of a step is retried', async () => {
-    let attempts = 0;
-    const { error } = await run({ snapshotArn: snapshot('available').arn }, {
-      describe: () => {
-        attempts++;
-        if (attempts === 1) throw awsError('ThrottlingException');
-        return exportStatus('COMPLETE');
-      },
+  const registered = { tables: ['snaplake_dev_orders_db_shop.orders'], tableCount: 1, skipped: [], skippedCount: 0 };
+  test.each([['describe', 'ThrottlingException'], ['register', 'SlowDown'], ['register', 'InternalServiceException']] as const)(
+    'an AWS error the SDK gave up on (%s: %s) is retried by the workflow', async (step, name) => {
+      let attempts = 0;
+      const { error } = await run({ snapshotArn: snapshot('available').arn }, {
+        [step]: () => {
+          attempts++;
+          if (attempts === 1) throw awsError(name);
+          return step === 'describe' ? exportStatus('COMPLETE') : registered;
+        },
+      });
+      expect(error).toBeUndefined();
+      expect(attempts).toBe(2);
     });
-    expect(error).toBeUndefined();
-    expect(attempts).toBe(2);
-  });
 
   test('a snapshot in another state (failed, deleted) fails with the state named', async () => {
     const { notifications } = await run({ snapshotArn: snapshot('failed').arn }, { resolve: () => snapshot('failed') });
