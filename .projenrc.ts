@@ -103,8 +103,9 @@ new JsonFile(root, 'nx.json', {
         inputs: ['production', '^production'],
         outputs: ['{projectRoot}/lib', '{projectRoot}/dist'],
       },
-      test: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production'], outputs: ['{projectRoot}/test-reports'] },
-      lint: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production'] },
+      // Every package's tests call the import-boundary check of scripts/ (and lint type-checks them against it).
+      test: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production', '{workspaceRoot}/scripts/package-boundaries.js'], outputs: ['{projectRoot}/test-reports'] },
+      lint: { cache: true, dependsOn: ['^build'], inputs: ['default', '^production', '{workspaceRoot}/scripts/package-boundaries.js'] },
       synth: { cache: false, dependsOn: ['build'] },
     },
   },
@@ -237,7 +238,7 @@ infra.package.addField('nx', {
     test: {
       inputs: ['default', '^production', ...['scripts/**/*', 'projenrc/**/*', '.projenrc.ts', '.github/workflows/*', '.nvmrc'].map((p) => `{workspaceRoot}/${p}`), { env: 'SNAPLAKE_CONFIG' }],
     },
-    // Lint type-checks the tests against the workflow sources and scripts they import.
+    // Lint type-checks the tests against the workflow sources and scripts they import (as the test target, so it replaces the default inputs).
     lint: {
       inputs: ['default', '^production', ...['scripts/**/*', 'projenrc/**/*'].map((p) => `{workspaceRoot}/${p}`)],
     },
@@ -257,12 +258,14 @@ infra.gitignore.exclude('cdk.out/');
 
 // Tests run on swc, which strips types without checking them: lint type-checks the test files too, so a
 // test that no longer matches the code it calls fails before it runs.
-for (const checkedPackage of [core, functions, connector, infra]) checkedPackage.tasks.tryFind('lint')!.exec('tsc --noEmit -p test/tsconfig.json');
-// infra's delivery tests call the workflow sources (projenrc/) and the release and report scripts (scripts/,
-// JavaScript typed with JSDoc): its test tsconfig reaches the repository root and reads those types from the
-// scripts (allowJs; the scripts' bodies are not checked), and its lint reruns when they change.
-infra.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
-infra.tsconfigDev.file.addOverride('compilerOptions.allowJs', true);
+// The tests also call code outside their package: scripts/ (JavaScript typed with JSDoc; every package's
+// import-boundary test, infra's release and report tests) and projenrc/ (infra's workflow tests). The test
+// tsconfig reaches the repository root and reads the scripts' types (allowJs; their bodies are not checked).
+for (const checkedPackage of [core, functions, connector, infra]) {
+  checkedPackage.tasks.tryFind('lint')!.exec('tsc --noEmit -p test/tsconfig.json');
+  checkedPackage.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
+  checkedPackage.tsconfigDev.file.addOverride('compilerOptions.allowJs', true);
+}
 
 // Root scripts: the two commands of the README.
 root.testTask.reset('node scripts/run-tests.mjs');

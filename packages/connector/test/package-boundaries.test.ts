@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { findForbiddenImports } = require('../../../scripts/package-boundaries.js');
+import { findForbiddenImports } from '../../../scripts/package-boundaries';
 
 test('connector imports no AWS SDK and no snaplake package', () => {
   expect(findForbiddenImports('connector', join(__dirname, '..'))).toEqual([]);

@@ -2,8 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { findForbiddenImports } = require('../../../scripts/package-boundaries.js');
+import { findForbiddenImports } from '../../../scripts/package-boundaries';
 
 describe('package boundaries', () => {
   test('core imports no AWS SDK, no CDK and no other snaplake package', () => {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { findForbiddenImports } = require('../../../scripts/package-boundaries.js');
+import { findForbiddenImports } from '../../../scripts/package-boundaries';
 
 test('functions import no CDK and no connector or infra code', () => {
   expect(findForbiddenImports('functions', join(__dirname, '..'))).toEqual([]);

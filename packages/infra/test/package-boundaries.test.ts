@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { findForbiddenImports } = require('../../../scripts/package-boundaries.js');
+import { findForbiddenImports } from '../../../scripts/package-boundaries';
 
 test('infra imports no AWS SDK and no handler code (it consumes the bundles as assets)', () => {
   expect(findForbiddenImports('infra', join(__dirname, '..'))).toEqual([]);
