@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { alarmOnFirst } from '../alarms';
 import { wildcardOnArnOf } from '../nag';
 import { AsyncFailures, eventsRole, retryPublishing, sendFailuresTo, triggerDeadLetterQueue, workflowRole } from '../service-access';
 import { SnaplakeFunction } from '../snaplake-function';
@@ -106,14 +107,8 @@ export class DisasterRecoveryStack extends Stack {
     recoveryPoints.reportHourly(failures);
 
     const onAlarm = new cwActions.SnsAction(props.notifications);
-    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => new cloudwatch.Alarm(this, name, {
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription: `snaplake ${props.stageName}: ${description}`,
-    }).addAlarmAction(onAlarm);
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
+      alarmOnFirst(this, name, metric, `snaplake ${props.stageName}: ${description}`, props.notifications);
     alarm('CopiesFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), 'a snapshot copy failed (quota, key, or copy error)');
     alarm('CopiesTimedOut', this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }), 'a snapshot copy workflow timed out');
     alarm('TriggersDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),

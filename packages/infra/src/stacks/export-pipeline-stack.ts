@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmOnFirst } from '../alarms';
 import { exportPrice, exportScopes, maxExportAgeHours } from '../export-settings';
 import { snapshotWildcards, wildcardOnArnOf } from '../nag';
 import { allowAlarmNotifications, allowEventBridgeDeadLetters, eventsRole, sendFailuresTo, servicePrincipalForThisAccount, triggerDeadLetterQueue } from '../service-access';
@@ -129,18 +130,8 @@ export class ExportPipelineStack extends Stack {
     });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topicArn, description: 'Export started/completed/failed notifications' });
 
-    const alarm = (name: string, metric: cloudwatch.Metric, description: string) => {
-      const created = new cloudwatch.Alarm(this, name, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(new cwActions.SnsAction(this.notifications));
-      return created;
-    };
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
+      alarmOnFirst(this, name, metric, description, this.notifications);
     const everyFiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
     alarm('ExportsFailed', this.workflow.stateMachine.metricFailed(everyFiveMinutes), `snaplake ${stage.name}: an export workflow failed`);
     alarm('ExportsTimedOut', this.workflow.stateMachine.metricTimedOut(everyFiveMinutes), `snaplake ${stage.name}: an export workflow timed out`);

@@ -3,7 +3,6 @@ import { QueryDefinition, SCHEDULED_QUERY_METRICS, scheduleName } from '@snaplak
 import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { alarmOnFirst } from '../alarms';
 import { snaplakeWorkgroup } from '../athena-workgroup';
 import { wildcardOnArnOf } from '../nag';
 import { queryRunInput, SCHEDULED_TIME_PLACEHOLDER } from '../query-run-input';
@@ -192,14 +192,8 @@ export class ScheduledQueryStack extends Stack {
       },
     }));
 
-    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => new cloudwatch.Alarm(this, name, {
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription: description,
-    }).addAlarmAction(new cwActions.SnsAction(props.notifications));
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
+      alarmOnFirst(this, name, metric, description, props.notifications);
     alarm('RunsFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), `snaplake ${props.stageName}: a scheduled query failed`);
     alarm('RunsTimedOut', this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }), `snaplake ${props.stageName}: a scheduled query run timed out`);
     alarm('SchedulesDeadLettered', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
