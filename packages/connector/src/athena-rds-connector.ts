@@ -11,7 +11,7 @@ import { addNetworkInterfacePermissions, connectorSecurityGroup, createVpcEndpoi
 import { DatabaseEndpoint } from './database-endpoint';
 import { ConnectorEngine, DEFAULT_PORTS } from './engine';
 import { jdbcConnectionString } from './jdbc-connection-string';
-import { validateProps } from './validation';
+import { validatePartition, validateProps } from './validation';
 import { compareVersions, DEFAULT_CONNECTOR_VERSION, FIRST_VERSION_CHECKING_SPILL_WITH_HEAD_BUCKET } from './versions';
 
 const APPLICATIONS: Record<ConnectorEngine, string> = {
@@ -147,6 +147,7 @@ export class AthenaRdsConnector extends AthenaRdsConnectorBase {
     super(scope, id);
     validateProps(props);
     const stack = Stack.of(this);
+    validatePartition(stack);
     const engine = props.engine;
     this.engine = engine;
     this.functionName = props.functionName;

@@ -1,4 +1,5 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { AthenaRdsConnectorProps } from './athena-rds-connector';
 import { ConnectorEngine } from './engine';
 import { compareVersions, DEFAULT_CONNECTOR_VERSION, FIRST_VERSION_WITH_PERMISSIONS_BOUNDARY } from './versions';
@@ -58,5 +59,19 @@ export function validateProps(props: AthenaRdsConnectorProps): void {
   if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10240)) fail('memorySize', `must be 128-10240 MB, got ${props.memorySize}`);
   if (props.timeout !== undefined && (props.timeout.toSeconds() < 1 || props.timeout.toSeconds() > 900)) {
     fail('timeout', `must be 1 second to 15 minutes, got ${props.timeout.toHumanString()}`);
+  }
+}
+
+/**
+ * The connector applications are published in the Serverless Application Repository of the commercial
+ * partition (`arn:aws:serverlessrepo:us-east-1:...`), the only ARNs this construct knows: a stack in
+ * another partition (China, GovCloud, ISO) would synthesize and then fail to deploy, so it fails here.
+ * A region-agnostic stack cannot be checked before deployment.
+ */
+export function validatePartition(stack: Stack): void {
+  if (Token.isUnresolved(stack.region)) return;
+  const partition = RegionInfo.get(stack.region).partition;
+  if (partition !== undefined && partition !== 'aws') {
+    throw new Error(`AthenaRdsConnector: stack ${stack.stackName} is in ${stack.region}, in the ${partition} partition; the construct deploys the AWS connector application from the commercial partition's Serverless Application Repository (arn:aws:serverlessrepo:us-east-1:292517598671), which a ${partition} stack cannot use. Deploy the connector in a region of the aws partition.`);
   }
 }

@@ -292,3 +292,22 @@ test('grantQuery writes no acknowledgement onto the grantee: cdk-nag reports the
   });
   expect(new AwsSolutionsChecks().validateScope(analysts).violations).toEqual([]);
 });
+
+describe('the partition of the stack', () => {
+  const inRegion = (region: string | undefined) => {
+    const stack = new Stack(new App(), 'Test', region ? { env: { account: '111111111111', region } } : {});
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    return () => new AthenaRdsConnector(stack, 'Connector', {
+      engine: ConnectorEngine.POSTGRESQL, endpoint: DatabaseEndpoint.fromHost('orders.internal'), databaseName: 'orders', vpc, functionName: 'orders-connector',
+    });
+  };
+
+  test.each(['cn-north-1', 'us-gov-west-1'])('a stack in %s, outside the commercial partition whose application ARNs the construct deploys, fails at synth and says why', (region) => {
+    expect(inRegion(region)).toThrow(/in the aws-(cn|us-gov) partition; .*commercial partition's Serverless Application Repository/);
+  });
+
+  test('commercial regions and region-agnostic stacks are accepted', () => {
+    expect(inRegion('ap-southeast-4')).not.toThrow();
+    expect(inRegion(undefined)).not.toThrow();
+  });
+});
