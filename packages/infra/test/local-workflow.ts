@@ -3,6 +3,7 @@
 // local handler, with waits and retry intervals set to zero.
 import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { zeroDelaysOf } from './state-machines';
 
 /** The state machine definition of a template, parsed. */
 export function definitionOf(template: Template, account = '111111111111'): Record<string, any> {
@@ -53,17 +54,7 @@ export async function runLocally(
   definition: Record<string, any>, input: unknown, handlers: Record<string, (input: any) => unknown>,
 ): Promise<LocalRun> {
   const calls: Record<string, any[]> = {};
-  const waits: Record<string, number> = {};
-  const retries: Record<string, number> = {};
-  const collect = (all: Record<string, any>) => {
-    for (const [name, state] of Object.entries(all)) {
-      if (state.Type === 'Wait') waits[name] = 0;
-      if (state.Retry) retries[name] = 0;
-      if (state.ItemProcessor) collect(state.ItemProcessor.States);
-      if (state.Iterator) collect(state.Iterator.States);
-    }
-  };
-  collect(definition.States);
+  const { waits, retries } = zeroDelaysOf(definition);
   const machine = machineOf(definition);
   const executionInput = asJson(input);
   const execution = machine.run(executionInput, {

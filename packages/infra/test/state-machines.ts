@@ -48,3 +48,15 @@ export function statesOf(definition: Record<string, any>): StateEntry[] {
   walk(definition.States);
   return all;
 }
+
+/**
+ * Every Wait state's wait and every retry interval at zero (by state name, as aws-local-stepfunctions
+ * takes them), so that a local run takes no real time.
+ */
+export function zeroDelaysOf(definition: Record<string, any>): { waits: Record<string, number>; retries: Record<string, number> } {
+  const states = statesOf(definition);
+  return {
+    waits: Object.fromEntries(states.filter(({ state }) => state.Type === 'Wait').map(({ name }) => [name, 0])),
+    retries: Object.fromEntries(states.filter(({ state }) => state.Retry).map(({ name }) => [name, 0])),
+  };
+}

@@ -3,6 +3,7 @@
 // passes on, and of each task's raw result: Step Functions fails a run whose state input, state output
 // or task result is over 256 KiB (States.DataLimitExceeded, counted in UTF-8 bytes).
 import { StateMachine } from 'aws-local-stepfunctions';
+import { statesOf, zeroDelaysOf } from './state-machines';
 import type { SynthesizedApp, SynthesizedStack } from './synthesized';
 import { resolveValue } from './template-values';
 
@@ -106,27 +107,19 @@ export async function runMeasured(
     sizes[key] = Math.max(sizes[key] ?? 0, bytesOf(value));
   };
   const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-  const waits: Record<string, number> = {};
-  const retries: Record<string, number> = {};
-  const collect = (states: Record<string, any>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Wait') waits[name] = 0;
-      if (state.Retry) retries[name] = 0;
-      if (state.ItemProcessor) collect(state.ItemProcessor.States);
-      if (state.Type !== 'Task') continue;
-      const fn = functions.get(state.Parameters?.FunctionName ?? state.Resource);
-      const handler = taskHandlers[name] ?? (fn && lambdaHandler(fn.handler, fn.environment));
-      if (!handler) throw new Error(`no handler for task state '${name}' (${state.Resource})`);
-      handlers[name] = async (taskInput) => {
-        inputs[name] = taskInput;
-        const result = await handler(taskInput);
-        results[name] = result;
-        note(`${name}: result`, result);
-        return asJson(result);
-      };
-    }
-  };
-  collect(definition.States);
+  const { waits, retries } = zeroDelaysOf(definition);
+  for (const { name, state } of statesOf(definition).filter((entry) => entry.state.Type === 'Task')) {
+    const fn = functions.get(state.Parameters?.FunctionName ?? state.Resource);
+    const handler = taskHandlers[name] ?? (fn && lambdaHandler(fn.handler, fn.environment));
+    if (!handler) throw new Error(`no handler for task state '${name}' (${state.Resource})`);
+    handlers[name] = async (taskInput) => {
+      inputs[name] = taskInput;
+      const result = await handler(taskInput);
+      results[name] = result;
+      note(`${name}: result`, result);
+      return asJson(result);
+    };
+  }
   let machine = machines.get(definition);
   if (!machine) {
     machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
