@@ -1,10 +1,10 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sam from 'aws-cdk-lib/aws-sam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { AthenaRdsConnectorAttributes, AthenaRdsConnectorBase, catalogNameOf, DEFAULT_SPILL_PREFIX, IAthenaRdsConnector, ImportedAthenaRdsConnector } from './connector-base';
 import { addNetworkInterfacePermissions, connectorSecurityGroup, createVpcEndpoints, warnWhenSubnetsAreIsolated } from './connector-network';

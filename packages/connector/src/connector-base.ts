@@ -1,7 +1,7 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ArnFormat, Stack } from 'aws-cdk-lib/core';
 import { Construct, IConstruct } from 'constructs';
 import { ConnectorEngine } from './engine';
 

@@ -1,6 +1,6 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Annotations, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 
 /** The connector's security group (`SecurityGroup` of `connector`): egress to the database port in the VPC and HTTPS only. */

@@ -1,5 +1,5 @@
-import { Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { Token } from 'aws-cdk-lib/core';
 
 const HOST = /^[A-Za-z0-9.\-_]+$/;
 

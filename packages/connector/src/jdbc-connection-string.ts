@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib/core';
 import { ConnectorEngine, DEFAULT_PORTS } from './engine';
 
 export interface JdbcConnectionOptions {

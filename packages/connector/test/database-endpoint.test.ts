@@ -1,6 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { DatabaseEndpoint } from '../src';
 
 const stack = new Stack(new App(), 'Endpoints');

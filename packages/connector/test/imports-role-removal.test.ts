@@ -1,8 +1,8 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AthenaRdsConnector, AthenaRdsConnectorProps, ConnectorEngine, DatabaseEndpoint, IAthenaRdsConnector } from '../src';
 

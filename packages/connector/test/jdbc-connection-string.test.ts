@@ -1,4 +1,4 @@
-import { App, Stack, Token } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib/core';
 import { ConnectorEngine, jdbcConnectionString } from '../src';
 
 describe('jdbcConnectionString', () => {
