@@ -81,12 +81,14 @@ describe('copy workflow, executed locally from the synthesized definition', () =
   const snapshot = (status: string) => ({ arn: 'arn:aws:rds:eu-west-1:333333333333:snapshot:rds:orders-db-1', identifier: 'rds:orders-db-1', status, kind: 'instance', databaseIdentifier: 'orders-db' });
   const copies = ['eu-central-1', 'eu-north-1'].map((region) => ({ region, copyIdentifier: `snaplake-dr-${region}`, kind: 'instance', databaseIdentifier: 'orders-db' }));
   const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
+  // What the copy and describe functions return: the copy's identity and status, never their input.
+  const copyStatus = (c: any, status: string) => ({ copyIdentifier: c.copyIdentifier, region: c.region, status, joined: false });
 
   async function run(handlers: Record<string, (input: any) => unknown>) {
     const defaults: Record<string, (input: any) => unknown> = {
       'Plan copies': () => ({ snapshot: snapshot('available'), copies }),
-      'Copy snapshot': (c) => ({ copyIdentifier: c.copyIdentifier, region: c.region, status: 'creating', joined: false }),
-      'Describe copy': (c) => ({ copyIdentifier: c.copyIdentifier, region: c.region, status: 'available', joined: false }),
+      'Copy snapshot': (c) => copyStatus(c, 'creating'),
+      'Describe copy': (c) => copyStatus(c, 'available'),
       'Prune copies': (c) => ({ region: c.region, deleted: [], newestCopyAgeHours: 0 }),
       'Prune for room': (c) => ({ region: c.region, deleted: ['old'], newestCopyAgeHours: 0 }),
       'Notify failure': () => ({}),
@@ -97,7 +99,7 @@ describe('copy workflow, executed locally from the synthesized definition', () =
 
   test('copies to every region, waits for each copy, then prunes each region', async () => {
     let checks = 0;
-    const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: ++checks <= 2 ? 'copying' : 'available' }) });
+    const { calls, error } = await run({ 'Describe copy': (c) => copyStatus(c, ++checks <= 2 ? 'copying' : 'available') });
     expect(error).toBeUndefined();
     expect(calls['Copy snapshot']!.map((c) => c.region).sort()).toEqual(['eu-central-1', 'eu-north-1']);
     expect(calls['Prune copies']!.map((c) => c.region).sort()).toEqual(['eu-central-1', 'eu-north-1']);
@@ -116,7 +118,7 @@ describe('copy workflow, executed locally from the synthesized definition', () =
     const { calls, error } = await run({
       'Copy snapshot': (c) => {
         if (c.region === 'eu-north-1' && attempts++ === 0) throw awsError('CopyQuotaExceeded', 'eu-north-1 holds the most manual snapshots allowed');
-        return { ...c, status: 'creating' };
+        return copyStatus(c, 'creating');
       },
     });
     expect(error).toBeUndefined();
@@ -142,7 +144,7 @@ describe('copy workflow, executed locally from the synthesized definition', () =
     const { calls, error } = await run({
       'Copy snapshot': (c) => {
         if (attempts++ < 2) throw awsError('NotReady', 'snapshot cannot be copied yet');
-        return { ...c, status: 'creating' };
+        return copyStatus(c, 'creating');
       },
     });
     expect(error).toBeUndefined();
@@ -156,12 +158,12 @@ describe('copy workflow, executed locally from the synthesized definition', () =
     expect(scheduled.calls['Delete source snapshot']).toEqual([{ deleteSource: source }]);
     const automated = await run({});
     expect(automated.calls['Delete source snapshot']).toBeUndefined();
-    const failedCopy = await run({ 'Plan copies': () => ({ snapshot: source, copies }), 'Describe copy': (c) => ({ ...c, status: 'failed' }) });
+    const failedCopy = await run({ 'Plan copies': () => ({ snapshot: source, copies }), 'Describe copy': (c) => copyStatus(c, 'failed') });
     expect(failedCopy.calls['Delete source snapshot']).toBeUndefined();
   });
 
   test('a copy that never becomes available fails after 34 hours of checks (408 at 5 minutes), below the timeout, and notifies', async () => {
-    const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: 'copying' }) });
+    const { calls, error } = await run({ 'Describe copy': (c) => copyStatus(c, 'copying') });
     expect(error).toBeDefined();
     expect(calls['Describe copy']!.filter((c) => c.region === 'eu-north-1')).toHaveLength(408);
     expect(calls['Notify failure']![0].Message).toMatchObject({ event: 'copy-failed', error: 'CopyTookTooLong' });
@@ -176,7 +178,7 @@ describe('copy workflow, executed locally from the synthesized definition', () =
   });
 
   test('a copy that ends failed fails the workflow and notifies', async () => {
-    const { calls, error } = await run({ 'Describe copy': (c) => ({ ...c, status: 'failed' }) });
+    const { calls, error } = await run({ 'Describe copy': (c) => copyStatus(c, 'failed') });
     expect(error).toBeDefined();
     expect(calls['Prune copies']).toBeUndefined();
     expect(calls['Notify failure']).toHaveLength(1);
