@@ -49,9 +49,16 @@ async function lookUp(policyAction: string): Promise<ReferenceAction[]> {
   }));
 }
 
+const wildcardCache = new Map<string, RegExp>();
+
 /** A policy wildcard (`*`, `?`) as a regular expression over the whole value, case-insensitive. */
 export function wildcardRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`, 'i');
+  let regExp = wildcardCache.get(pattern);
+  if (!regExp) {
+    regExp = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`, 'i');
+    wildcardCache.set(pattern, regExp);
+  }
+  return regExp;
 }
 
 /** One step of a pattern: one character of a class, or any number of them. */

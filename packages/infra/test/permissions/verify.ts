@@ -2,7 +2,7 @@
 // (see the *-requests.ts files), simulated with @cloud-copilot/iam-simulate against the role's
 // identity policies and the resource's policy; and every granted (role, action) pair that no request
 // uses. `verifyPermissions` serves the tests (fixture apps) and `npm run verify-permissions` (your config).
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { runSimulation, Simulation } from '@cloud-copilot/iam-simulate';
 import { partnerPolicies, SnaplakeConfig, StageConfig } from '@snaplake/core';
 import { UNUSED_GRANT_ALLOWLIST, UNUSED_RESOURCE_ALLOWLIST } from './allowlist';
 import { deliveries, PARTNER_ACCOUNT } from './handler-requests';
@@ -70,6 +70,8 @@ export function requestsOf(config: SnaplakeConfig, app: AppPolicies): Permission
 export interface VerifyOptions {
   /** What makes the partner's bucket and key policy statements. @default core's `partnerPolicies` (`snaplake partner-policy`) */
   readonly partnerPolicies?: typeof partnerPolicies;
+  /** Answers of earlier simulations to reuse, and to which this one adds its own. @default none */
+  readonly simulations?: SimulationResults;
 }
 
 /** The bucket and key policies a partner writes with `snaplake partner-policy`, for each delivery of the app. */
@@ -124,11 +126,13 @@ function accountOf(request: PermissionRequest, app: AppPolicies): string {
   return role?.stack.account ?? request.context?.['aws:SourceAccount'] as string ?? PARTNER_ACCOUNT;
 }
 
-async function simulate(app: AppPolicies, partner: Map<string, PolicyDocument>, request: PermissionRequest): Promise<string> {
+async function simulate(
+  app: AppPolicies, partner: Map<string, PolicyDocument>, request: PermissionRequest, results: SimulationResults,
+): Promise<string> {
   const role = app.roles.find((r) => r.arn === request.principal);
   if (!role && !isService(request.principal)) return `no role ${request.principal} in the app`;
   const principalAccount = role?.stack.account ?? (request.context?.['aws:SourceAccount'] as string);
-  const result = await runSimulation({
+  return results.of({
     request: {
       principal: request.principal,
       action: request.action,
@@ -140,12 +144,47 @@ async function simulate(app: AppPolicies, partner: Map<string, PolicyDocument>, 
       },
     },
     identityPolicies: (role?.policies ?? []).map((p) => ({ name: p.name, policy: p.document })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
     resourcePolicy: resourcePolicyOf(app, partner, request),
-  }, {});
-  if (result.resultType === 'error') return `could not be simulated: ${result.errors.message}`;
-  return result.overallResult;
+  });
+}
+
+/**
+ * The simulator's answers, by their whole input: the request, its context, the identity policies and
+ * the resource policy. The simulator is deterministic and reads only that input and the reference
+ * data, so an input it has answered is not simulated again: a request made twice costs one simulation,
+ * and an app changed in a few policies (a test that breaks one on purpose) simulates only the
+ * requests those policies decide.
+ */
+export class SimulationResults {
+  private readonly results = new Map<string, Promise<string>>();
+  /** Policy documents as JSON, by document: the policies of a role or a resource serve many requests. */
+  private readonly documents = new WeakMap<object, string>();
+
+  /** `Allowed`, `ImplicitlyDenied`, `ExplicitlyDenied`, or why the simulator could not run the request. */
+  of(simulation: Omit<Simulation, 'serviceControlPolicies' | 'resourceControlPolicies'>): Promise<string> {
+    const input: Simulation = { ...simulation, serviceControlPolicies: [], resourceControlPolicies: [] };
+    const { identityPolicies, resourcePolicy, ...rest } = input;
+    const key = [
+      JSON.stringify(rest),
+      ...identityPolicies.map((p) => `${JSON.stringify(p.name)}${this.json(p.policy)}`),
+      resourcePolicy === undefined ? '' : this.json(resourcePolicy),
+    ].join('\n');
+    let result = this.results.get(key);
+    if (!result) {
+      result = runSimulation(input, {}).then((r) => (r.resultType === 'error' ? `could not be simulated: ${r.errors.message}` : r.overallResult));
+      this.results.set(key, result);
+    }
+    return result;
+  }
+
+  private json(document: object): string {
+    let json = this.documents.get(document);
+    if (json === undefined) {
+      json = JSON.stringify(document);
+      this.documents.set(document, json);
+    }
+    return json;
+  }
 }
 
 function roleLabel(role: RoleOfApp): string {
@@ -177,7 +216,8 @@ function unusedGrants(app: AppPolicies, requests: PermissionRequest[]): { unused
       // A statement none of whose actions is used is reported above, by action.
       if (ofActions.length === 0) continue;
       for (const resource of [statement.Resource].flat() as string[]) {
-        if (resource === '*' || ofActions.some((r) => wildcardRegExp(resource).test(r.resource))) continue;
+        const pattern = wildcardRegExp(resource);
+        if (resource === '*' || ofActions.some((r) => pattern.test(r.resource))) continue;
         const grant = { role: label, action: actions.join(', '), resource };
         const entry = UNUSED_RESOURCE_ALLOWLIST.find((e) => e.resource.test(resource));
         if (entry) allowlisted.push({ ...grant, why: entry.why });
@@ -195,7 +235,8 @@ export async function verifyPermissions(
   const app = policiesOf(stacks);
   const requests = requestsOf(config, app);
   const partner = partnerResourcePolicies(app, options.partnerPolicies ?? partnerPolicies);
-  const results = await Promise.all(requests.map((request) => simulate(app, partner, request)));
+  const simulations = options.simulations ?? new SimulationResults();
+  const results = await Promise.all(requests.map((request) => simulate(app, partner, request, simulations)));
   const denied = requests.map((request, i) => ({ request, result: results[i]! })).filter((d) => d.result !== 'Allowed');
   return { requests, denied, ...unusedGrants(app, requests) };
 }
