@@ -1,3 +1,5 @@
+import { compileAslSchemasOnce } from './ajv-compiled-once';
+
 // aws-local-stepfunctions calls Promise.withResolvers, which Node 20 lacks (it arrived in Node 22).
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
@@ -22,3 +24,6 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 process.env.SNAPLAKE_CONFIG_IN_USE ??= process.env.SNAPLAKE_CONFIG ?? '';
 process.env.SNAPLAKE_CONFIG = `${__dirname}/fixtures/not-a-fixture/snaplake.config.json`;
 process.env.SNAPLAKE_QUERIES_DIR = `${__dirname}/fixtures/not-a-fixture/queries`;
+
+// asl-validator compiles the States Language schemas once per test file, not once per definition checked.
+compileAslSchemasOnce();

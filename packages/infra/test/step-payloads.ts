@@ -147,7 +147,7 @@ export async function runMeasured(
   return { sizes, inputs, results, error, output };
 }
 
-// Making a runner's state machine validates the definition (~0.3 s): a definition run many times (a map's item processor) is made once.
+// Making a runner's state machine validates the definition: a definition run many times (a map's item processor) is made once.
 const machines = new WeakMap<Record<string, any>, StateMachine>();
 
 /** The sizes over the limit, `state: kind = bytes`. */

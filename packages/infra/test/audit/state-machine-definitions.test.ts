@@ -1,8 +1,10 @@
 // Every state machine of every fixture app is a valid Amazon States Language definition, checked by
 // asl-validator (the States Language's JSON schemas, JSONPath syntax, transitions to existing states,
 // terminal states, Resource ARN formats) on the definition as Step Functions receives it. Machines
-// whose definitions differ only in account, region, project and stage names are checked once (the
-// validator takes ~150 ms per call): the test name lists every machine a check covers.
+// whose definitions differ only in account, region, project and stage names are checked once: the
+// test name lists every machine a check covers. The validator compiles its schemas once per options in
+// this file, not once per call (test/ajv-compiled-once.ts): 'the check itself' runs after the other
+// checks, and finds what a fresh validator finds.
 import { stateMachinesOf, SynthesizedStateMachine } from '../state-machines';
 import { fixtureNames, synthesized } from '../synthesized';
 
@@ -15,9 +17,9 @@ interface AslFinding {
 const aslValidator = require('asl-validator') as (definition: unknown, options: { checkPaths: boolean; checkArn: boolean }) => { isValid: boolean; errors: AslFinding[] };
 
 /** The validator's findings, one line each (empty when the definition is valid). */
-function findingsOf(definition: Record<string, any>): string[] {
+function findingsOf(definition: Record<string, any>, options = { checkPaths: true, checkArn: true }): string[] {
   // The validator annotates the definition it reads (QueryLanguage on each state): it gets a copy.
-  const { isValid, errors } = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
+  const { isValid, errors } = aslValidator(structuredClone(definition), options);
   return isValid ? [] : errors.map((e) => `${e['Error code']}: ${e.Message}`);
 }
 
@@ -43,11 +45,12 @@ test.each([...byShape.values()].map((same) => [same.map((m) => m.where).join(', 
 
 describe('the check itself', () => {
   const [machine] = machines.filter((m) => m.stack.id.endsWith('/ExportPipeline'));
-  const broken = (change: (definition: Record<string, any>) => void) => {
+  const broken = (change: (definition: Record<string, any>) => void, options?: Parameters<typeof findingsOf>[1]) => {
     const definition = structuredClone(machine!.definition);
     change(definition);
-    return findingsOf(definition);
+    return findingsOf(definition, options);
   };
+  const aTask = (definition: Record<string, any>) => Object.values<any>(definition.States).find((s) => s.Type === 'Task' && s.Resource.startsWith('arn:'));
 
   test('finds a transition to a state that does not exist', () => {
     expect(broken((d) => { d.States[d.StartAt].Next = 'No such state'; })).toEqual([expect.stringMatching(/No such state/)]);
@@ -58,7 +61,16 @@ describe('the check itself', () => {
   });
 
   test('finds a Resource that is not an ARN', () => {
-    const task = Object.values<any>(machine!.definition.States).find((s) => s.Type === 'Task')!;
-    expect(broken((d) => { Object.values<any>(d.States).find((s) => s.Type === 'Task' && s.Resource === task.Resource)!.Resource = 'lambda:invoke'; })).not.toEqual([]);
+    expect(broken((d) => { aTask(d).Resource = 'lambda:invoke'; })).toEqual([expect.stringMatching(/Resource is invalid/)]);
+  });
+
+  test('finds a task without a Resource', () => {
+    expect(broken((d) => { delete aTask(d).Resource; })).not.toEqual([]);
+  });
+
+  test('checks with the options it is given, each time: an ARN check passes when asked not to check ARNs only', () => {
+    const notAnArn = (d: Record<string, any>) => { aTask(d).Resource = 'lambda:invoke'; };
+    expect(broken(notAnArn, { checkPaths: true, checkArn: false })).toEqual([]);
+    expect(broken(notAnArn, { checkPaths: true, checkArn: true })).not.toEqual([]);
   });
 });
