@@ -153,3 +153,24 @@ describe('the simulation finds what it looks for', () => {
     expect(denied.filter((d) => d.includes('rds:DescribeDBClusterSnapshots (DescribeDBClusterSnapshotsCommand)')).length).toBeGreaterThan(0);
   });
 });
+
+test('an answer is reused only for the same request, context and policies', async () => {
+  const simulations = new SimulationResults();
+  const request = {
+    principal: 'arn:aws:iam::111111111111:role/reader',
+    action: 's3:GetObject',
+    resource: { resource: 'arn:aws:s3:::bucket/key', accountId: '111111111111' },
+    contextVariables: { 'aws:SecureTransport': 'true' },
+  };
+  const allow = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }] };
+  const tlsOnly = { ...allow, Statement: [{ ...allow.Statement[0], Condition: { Bool: { 'aws:SecureTransport': 'true' } } }] };
+  const denyAll = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::bucket/*' }] };
+  const answers = await Promise.all([
+    simulations.of({ request, identityPolicies: [{ name: 'read', policy: allow }] }),
+    simulations.of({ request, identityPolicies: [{ name: 'read', policy: tlsOnly }] }),
+    simulations.of({ request: { ...request, contextVariables: { 'aws:SecureTransport': 'false' } }, identityPolicies: [{ name: 'read', policy: tlsOnly }] }),
+    simulations.of({ request, identityPolicies: [{ name: 'read', policy: allow }], resourcePolicy: denyAll }),
+    simulations.of({ request, identityPolicies: [] }),
+  ]);
+  expect(answers).toEqual(['Allowed', 'Allowed', 'ImplicitlyDenied', 'ExplicitlyDenied', 'ImplicitlyDenied']);
+});

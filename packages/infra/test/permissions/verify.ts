@@ -153,12 +153,14 @@ async function simulate(
  * the resource policy. The simulator is deterministic and reads only that input and the reference
  * data, so an input it has answered is not simulated again: a request made twice costs one simulation,
  * and an app changed in a few policies (a test that breaks one on purpose) simulates only the
- * requests those policies decide.
+ * requests those policies decide. A policy document is read once, on first use: change a copy, never
+ * a document already simulated.
  */
 export class SimulationResults {
   private readonly results = new Map<string, Promise<string>>();
-  /** Policy documents as JSON, by document: the policies of a role or a resource serve many requests. */
-  private readonly documents = new WeakMap<object, string>();
+  /** A number for each distinct policy document (by its JSON), and each document object's number. */
+  private readonly documentNumbers = new Map<string, number>();
+  private readonly documents = new WeakMap<object, number>();
 
   /** `Allowed`, `ImplicitlyDenied`, `ExplicitlyDenied`, or why the simulator could not run the request. */
   of(simulation: Omit<Simulation, 'serviceControlPolicies' | 'resourceControlPolicies'>): Promise<string> {
@@ -166,8 +168,8 @@ export class SimulationResults {
     const { identityPolicies, resourcePolicy, ...rest } = input;
     const key = [
       JSON.stringify(rest),
-      ...identityPolicies.map((p) => `${JSON.stringify(p.name)}${this.json(p.policy)}`),
-      resourcePolicy === undefined ? '' : this.json(resourcePolicy),
+      ...identityPolicies.map((p) => `${JSON.stringify(p.name)} ${this.numberOf(p.policy)}`),
+      resourcePolicy === undefined ? '' : this.numberOf(resourcePolicy),
     ].join('\n');
     let result = this.results.get(key);
     if (!result) {
@@ -177,13 +179,16 @@ export class SimulationResults {
     return result;
   }
 
-  private json(document: object): string {
-    let json = this.documents.get(document);
-    if (json === undefined) {
-      json = JSON.stringify(document);
-      this.documents.set(document, json);
+  /** The number of a policy document: the policies of a role or a resource serve many requests. */
+  private numberOf(document: object): number {
+    let number = this.documents.get(document);
+    if (number === undefined) {
+      const json = JSON.stringify(document);
+      number = this.documentNumbers.get(json) ?? this.documentNumbers.size;
+      this.documentNumbers.set(json, number);
+      this.documents.set(document, number);
     }
-    return json;
+    return number;
   }
 }
 
