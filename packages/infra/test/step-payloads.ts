@@ -50,11 +50,14 @@ export function handlersOf(app: SynthesizedApp, stack: SynthesizedStack): Map<st
 /**
  * Answers every call of an SDK client class from `answers`, by command: the handlers' own clients, whatever
  * they were made with. (aws-sdk-client-mock matches each call against sinon matchers: ~0.2 ms a call, and
- * this run makes ~80,000 calls.) A command with no answer fails the run, naming it.
+ * this run makes ~80,000 calls.) A command with no answer fails the run, naming it. The spy keeps no
+ * record of the calls, which nothing reads: kept, ~80,000 commands and their answers slow every garbage collection.
  */
 export function answerCalls(client: { prototype: { send: unknown } }, answers: [unknown, (input: any) => unknown][]) {
   const byCommand = new Map(answers);
-  jest.spyOn(client.prototype as { send: (command: any) => Promise<unknown> }, 'send').mockImplementation(async (command: any) => {
+  const send = jest.spyOn(client.prototype as { send: (command: any) => Promise<unknown> }, 'send');
+  send.mockImplementation(async (command: any) => {
+    send.mockClear();
     const answer = byCommand.get(command.constructor);
     if (!answer) throw new Error(`unexpected ${command.constructor.name}`);
     return answer(command.input);
@@ -122,7 +125,7 @@ export async function runMeasured(
   }
   let machine = machines.get(definition);
   if (!machine) {
-    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: false } });
+    machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     machines.set(definition, machine);
   }
   const executionInput = asJson(input);
@@ -147,7 +150,10 @@ export async function runMeasured(
   return { sizes, inputs, results, error, output };
 }
 
-// Making a runner's state machine validates the definition: a definition run many times (a map's item processor) is made once.
+// A runner's state machine per definition, made once (a map's item processor runs many times). The runner does not
+// validate it: the definitions run here are the fixture apps', which audit/state-machine-definitions.test.ts checks
+// with asl-validator, or parts of them (a map's item processor, or one with its Distributed Map replaced by a task),
+// or a test's own small one. Its check would compile the validator's schemas again in each file (~0.2 s).
 const machines = new WeakMap<Record<string, any>, StateMachine>();
 
 /** The sizes over the limit, `state: kind = bytes`. */
