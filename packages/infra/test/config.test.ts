@@ -4,8 +4,8 @@ import { dirname, join, relative } from 'node:path';
 import { ConfigError } from '@snaplake/core';
 import { AWS_REGIONS } from '@snaplake/core/config';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { configPath, loadSnaplakeConfig, queriesDirectory, REPOSITORY_ROOT } from '../src';
 import { fixtureConfigPath } from './synthesized';
+import { configPath, loadSnaplakeConfig, queriesDirectory, REPOSITORY_ROOT } from '../src/config';
 
 const validConfig = { project: 'acme', stages: [{ name: 'prod', account: '123456789012', region: 'eu-west-1' }] };
 

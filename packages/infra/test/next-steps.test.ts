@@ -1,5 +1,6 @@
-import { loadSnaplakeConfig, nextSteps } from '../src';
 import { fixtureConfigPath, synthesized } from './synthesized';
+import { loadSnaplakeConfig } from '../src/config';
+import { nextSteps } from '../src/next-steps';
 
 // Stages in two accounts, one account with two stages in different regions, each copying to other regions.
 const FIXTURE = 'dr-regions-differ';

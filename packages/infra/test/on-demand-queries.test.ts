@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { loadSnaplakeConfig, onDemandRun, runTime } from '../src';
 import { definitionOf, runLocally } from './local-workflow';
 import { FIXTURES_DIR, fixtureConfigPath, synthesized } from './synthesized';
+import { loadSnaplakeConfig } from '../src/config';
+import { onDemandRun, runTime } from '../src/query-input';
 
 const config = loadSnaplakeConfig(fixtureConfigPath('federated-queries'));
 const queries = join(FIXTURES_DIR, 'federated-queries', 'queries');

@@ -2,7 +2,7 @@
 // tests: so no test may depend on the example. Every test uses the fixture apps of test/fixtures.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadSnaplakeConfig } from '../src';
+import { loadSnaplakeConfig } from '../src/config';
 
 const EXAMPLE_REFERENCES = [
   /\bDEFAULT_CONFIG_PATH\b/,

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryDefinitionError } from '@snaplake/core';
 import { Match } from 'aws-cdk-lib/assertions';
-import { loadQueries, loadSnaplakeConfig, queriesForStage } from '../src';
 import { definitionOf, runLocally } from './local-workflow';
 import { FIXTURES_DIR, fixtureConfigPath, synthesized } from './synthesized';
+import { loadSnaplakeConfig } from '../src/config';
+import { loadQueries, queriesForStage } from '../src/queries';
 
 function queriesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'queries-'));

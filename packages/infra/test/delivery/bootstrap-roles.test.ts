@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnaplakeConfig } from '@snaplake/core';
 import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import { loadSnaplakeConfig } from '../../src';
+import { loadSnaplakeConfig } from '../../src/config';
 import { fixtureConfigPath, synthesized as synthesizedApp } from '../synthesized';
 
 const PARTITION = 'aws';
