@@ -17,7 +17,8 @@ function filesPackedBy(name: string): string[] {
   if (!packedFiles) {
     const workspaces = PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`]);
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ...workspaces], {
-      cwd: join(packagesDir, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+      // npm's messages are kept: a failing npm pack shows them in the error.
+      cwd: join(packagesDir, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
     })) as { name: string; files: { path: string }[] }[];
     packedFiles = new Map(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
   }
