@@ -170,7 +170,7 @@ function sleep(ms: number): void {
 const CONTEXT_VARIABLE = 'CDK_CONTEXT_JSON';
 
 /**
- * What synthesis writes beyond the templates and that no test reads (~15% of the time of synthesizing
+ * What synthesis writes beyond the templates and that no test reads (~10% of the time of synthesizing
  * the fixture apps): a copy of each function bundle in the assembly (its asset manifest names the
  * bundle where it is), and stack traces and logical ids in the assembly's metadata. The templates, the
  * asset hashes and the cdk-nag findings are the same.
