@@ -235,6 +235,9 @@ const infra = new WorkspacePackage(workspace, 'infra', 'snaplake CDK app: stages
     // One Jest worker per core: infra's test files read the shared synthesized apps and are CPU-bound, and
     // Jest's default (cores - 1) runs them one file at a time on a 2-core machine.
     maxWorkers: '100%',
+    // The connector is read from its source (test/workspace-sources.ts says why; it maps the same for the
+    // processes outside Jest's workers): a connector change is tested in the apps without compiling it first.
+    moduleNameMapper: { [`^${connector.package.packageName}$`]: '<rootDir>/../connector/src/index.ts' },
   },
 });
 infra.package.addField('private', true);
@@ -246,6 +249,9 @@ for (const cdkPackage of [connector, infra]) cdkPackage.testTask.env('CDK_VALIDA
 infra.package.addField('nx', {
   targets: {
     test: {
+      // The function bundles (and core, which they are built from) are files the stacks package: they are
+      // built first. The connector is not: the tests read its source (test/workspace-sources.ts).
+      dependsOn: [{ projects: [core.package.packageName, functions.package.packageName], target: 'build' }],
       inputs: ['default', '^production', ...['scripts/**/*', 'projenrc/**/*', '.projenrc.ts', '.github/workflows/*', '.nvmrc'].map((p) => `{workspaceRoot}/${p}`), { env: 'SNAPLAKE_CONFIG' }],
     },
     // Lint type-checks the tests against the workflow sources and scripts they import (as the test target, so it replaces the default inputs).

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readWorkspaceSources } from './workspace-sources';
 
 /** The folder of this run's synthesized fixture apps. */
 export const SYNTH_DIR_VARIABLE = 'SNAPLAKE_TEST_SYNTH_DIR';
@@ -18,6 +19,8 @@ interface RunSelection {
 
 export default async function globalSetup(globalConfig: RunSelection = {}): Promise<void> {
   process.env[SYNTH_DIR_VARIABLE] = mkdtempSync(join(tmpdir(), 'snaplake-test-synth-'));
+  // As in the workers (moduleNameMapper): the fixture apps synthesized here use the connector's source.
+  readWorkspaceSources();
   // A run of every test file reads every fixture app: they are all synthesized here, in one process,
   // which loads the app's code once (each test file has a module registry of its own, and loading the
   // CDK into each costs more than synthesizing). A run of some files synthesizes only what they read.

@@ -14,6 +14,7 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
+require('./workspace-sources').readWorkspaceSources();
 const { synthesized } = require('./synthesized');
 for (const name of process.argv.slice(2)) {
   try {
