@@ -4,6 +4,7 @@ export * from './function-bundles';
 export * from './nag';
 export * from './snaplake-function';
 export * from './snaplake-stage';
+export * from './stack-names';
 export * from './stacks/data-lake-storage-stack';
 export * from './stacks/export-pipeline-stack';
 export * from './stacks/federated-query-stack';

@@ -1,8 +1,7 @@
 import { QueryDefinitionError, SnaplakeConfig, SnaplakeError } from '@snaplake/core';
 import { queriesForStage } from './queries';
 import { queryRunInput, QueryRunInput } from './query-run-input';
-import { stageStackName } from './snaplake-stage';
-import { RUNS_STATE_MACHINE_OUTPUT } from './stacks/scheduled-query-stack';
+import { RUNS_STATE_MACHINE_OUTPUT, stageStackName } from './stack-names';
 
 /** One on-demand run of a query: the workflow input, and where the workflow that takes it is deployed. */
 export interface OnDemandRun {

@@ -9,6 +9,7 @@ import { DisasterRecoveryStack, DrKeyStack } from './stacks/disaster-recovery-st
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
 import { FederatedQueryStack } from './stacks/federated-query-stack';
 import { ScheduledQueryStack } from './stacks/scheduled-query-stack';
+import { stageStackName } from './stack-names';
 
 export interface SnaplakeStageProps extends StageProps {
   readonly project: string;
@@ -98,9 +99,4 @@ export class SnaplakeStage extends Stage {
       alarms: all.filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm),
     });
   }
-}
-
-/** The CloudFormation name of one of a stage's stacks: `<project>-<stage>-<stack>`, such as `snaplake-prod-scheduled-queries`. */
-export function stageStackName(project: string, stageName: string, stack: string): string {
-  return `${project}-${stageName}-${stack}`;
 }

@@ -21,6 +21,7 @@ import { SnaplakeFunction } from '../snaplake-function';
 import { invokeFunction } from '../workflow-tasks';
 import { allowPublishing } from './export-pipeline-stack';
 import { spillReadAcknowledgement } from './federated-query-stack';
+import { RUNS_STATE_MACHINE_OUTPUT } from '../stack-names';
 
 export interface ScheduledQueryStackProps extends StackProps {
   readonly project: string;
@@ -35,8 +36,6 @@ export interface ScheduledQueryStackProps extends StackProps {
   readonly connectors?: readonly IAthenaRdsConnector[];
 }
 
-/** The stack output holding the ARN of the workflow that runs queries. */
-export const RUNS_STATE_MACHINE_OUTPUT = 'RunsStateMachineArn';
 
 /** Times a failed-but-retryable query (Athena's `AthenaError.Retryable`) is run in all. */
 const QUERY_ATTEMPTS = 3;
