@@ -3,13 +3,13 @@ import { Stack, Stage, StageProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { stageStackName } from './stack-names';
 import { DashboardStack } from './stacks/dashboard-stack';
 import { DataLakeStorageStack } from './stacks/data-lake-storage-stack';
 import { DisasterRecoveryStack, DrKeyStack } from './stacks/disaster-recovery-stack';
 import { ExportPipelineStack } from './stacks/export-pipeline-stack';
 import { FederatedQueryStack } from './stacks/federated-query-stack';
 import { ScheduledQueryStack } from './stacks/scheduled-query-stack';
-import { stageStackName } from './stack-names';
 
 export interface SnaplakeStageProps extends StageProps {
   readonly project: string;
