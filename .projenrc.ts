@@ -1,6 +1,6 @@
 import { JsonFile, TextFile, javascript, typescript } from 'projen';
 import { optionalPeerDependency } from './projenrc/optional-peer';
-import { Workspace, WorkspacePackage } from './projenrc/workspace-package';
+import { TASK_PATH, Workspace, WorkspacePackage } from './projenrc/workspace-package';
 import { deliveryRepository, deliveryWorkflows, renderWorkflow, snaplakeDeliveryOptions } from './projenrc/delivery-workflows';
 
 // Versions the whole toolchain agrees on. TypeScript 7 exists, but projen, Jest and the CDK expect 5.x.
@@ -45,9 +45,8 @@ const root = new typescript.TypeScriptProject({
 });
 root.package.addField('workspaces', ['packages/*']);
 root.package.addField('private', true);
-// As in every package (projenrc/workspace-package.ts): tasks inherit the PATH npm and npx set, rather than
-// asking npx for it on every task (~0.4 s each).
-root.tryFindObjectFile('.projen/tasks.json')?.addDeletionOverride('env.PATH');
+// As in every package: the tasks find their tools without npx (TASK_PATH).
+root.tasks.addEnvironment('PATH', TASK_PATH);
 
 // The compiler settings every package shares; each package's tsconfig extends this one.
 new JsonFile(root, 'tsconfig.base.json', {
