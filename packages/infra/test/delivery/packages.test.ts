@@ -1,6 +1,6 @@
 // What `npm publish` would ship from each package, and the links npm and trusted publishing need.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryRepository } from '../../../../projenrc/delivery-workflows';
 
@@ -15,6 +15,12 @@ let packedFiles: Map<string, string[]> | undefined;
  */
 function filesPackedBy(name: string): string[] {
   if (!packedFiles) {
+    // infra's tests read the connector from its source, so its lib/ may not be built yet (a fresh clone's
+    // `npm test`): a package without lib/ is compiled first as its build does, or its tarball would be
+    // checked without its code.
+    for (const p of PACKAGES.filter((unbuilt) => !existsSync(join(packagesDir, unbuilt, 'lib')))) {
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [join(packagesDir, p)] }), '--build'], { cwd: join(packagesDir, p), stdio: 'pipe' });
+    }
     const workspaces = PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`]);
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ...workspaces], {
       // npm's messages are kept: a failing npm pack shows them in the error.
@@ -41,6 +47,10 @@ describe.each(PACKAGES)('the %s package', (name) => {
     expect(paths).toEqual(expect.arrayContaining(named));
     expect(paths.filter((p) => !ALWAYS_SHIPPED.includes(p) && !named.includes(p) && !/^lib\/.+(\.js|\.d\.ts)$/.test(p))).toEqual([]);
     expect(manifest.files.slice(0, 2)).toEqual(['lib/**/*.js', 'lib/**/*.d.ts']);
+    // The code and typings a consumer loads: main, types and every export target.
+    const targets = (value: unknown): string[] => (typeof value === 'string' ? [value] : Object.values(value ?? {}).flatMap(targets));
+    const loaded = [manifest.main, manifest.types, ...targets(manifest.exports)].map((p) => String(p).replace(/^\.\//, ''));
+    expect(loaded.filter((p) => !paths.includes(p))).toEqual([]);
   });
 
   test('names the repository of the config in use (trusted publishing checks it), its homepage and issue tracker', () => {
