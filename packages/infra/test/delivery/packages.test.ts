@@ -16,9 +16,10 @@ let packedFiles: Map<string, string[]> | undefined;
 function filesPackedBy(name: string): string[] {
   if (!packedFiles) {
     // infra's tests read the connector from its source, so its lib/ may not be built yet (a fresh clone's
-    // `npm test`): a package without lib/ is compiled first as its build does, or its tarball would be
-    // checked without its code.
-    for (const p of PACKAGES.filter((unbuilt) => !existsSync(join(packagesDir, unbuilt, 'lib')))) {
+    // `npm test`, or its build still under way in the same Nx run): a package without its main file is
+    // compiled first as its build does (the same files), or its tarball would be checked without its code.
+    const unbuilt = PACKAGES.filter((p) => !existsSync(join(packagesDir, p, JSON.parse(readFileSync(join(packagesDir, p, 'package.json'), 'utf8')).main)));
+    for (const p of unbuilt) {
       execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [join(packagesDir, p)] }), '--build'], { cwd: join(packagesDir, p), stdio: 'pipe' });
     }
     const workspaces = PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`]);
